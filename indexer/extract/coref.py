@@ -1,0 +1,281 @@
+"""Within-article speaker resolution: every mention of one source gets one canonical name and id.
+
+People are clustered by name (a surname alone joins the fuller name it belongs to); pronouns go to the
+nearest compatible earlier source; a relative pronoun to the noun it hangs on; a description that the
+next paragraphs name ("a 45-year-old housewife" ... "said Narges") to that name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from indexer.extract import lexicon as lx
+from indexer.extract.credits import Credits
+from indexer.extract.rules import Candidate, Paragraphs
+from indexer.extract.sources import Mention, classify, split_title
+from indexer.model import Speaker, speaker_id
+from indexer.names import fold_name
+
+_FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "dame"})
+_MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince"})
+
+
+@dataclass
+class Person:
+    name: str  # the fullest form seen, titles stripped
+    title: str | None = None
+    gender: str | None = None
+    forms: set[str] = field(default_factory=set)
+    anonymity_reason: str | None = None
+    first_seen: int = 1 << 30
+
+    def add(self, name: str, title: str | None, pos: int) -> None:
+        self.forms.add(name)
+        if len(name.split()) > len(self.name.split()) or (
+            len(name.split()) == len(self.name.split()) and len(name) > len(self.name)
+        ):
+            self.name = name
+        if title and not self.title:
+            self.title = title
+        if title:
+            first = title.split()[0].lower()
+            if first in _FEMALE_TITLES:
+                self.gender = "f"
+            elif first in _MALE_TITLES:
+                self.gender = "m"
+        self.first_seen = min(self.first_seen, pos)
+
+
+class People:
+    """The people an article names, keyed by name; a lone surname joins the full name it ends."""
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+        self.mentions: list[tuple[int, Person, bool]] = []  # (char offset, person, is a subject)
+
+    def find(self, name: str) -> Person | None:
+        words = name.split()
+        for p in self.people:
+            if name in p.forms or name == p.name:
+                return p
+        for p in self.people:
+            pw = p.name.split()
+            if len(words) == 1 and words[0] in pw[1:]:
+                return p
+            if len(pw) == 1 and pw[0] in words[1:]:
+                return p
+            if len(words) > 1 and len(pw) > 1 and words[-1] == pw[-1] and words[0][0] == pw[0][0] and (
+                words[0].rstrip(".") == pw[0].rstrip(".") or len(words[0].rstrip(".")) == 1
+            ):
+                return p
+        return None
+
+    def add(self, name: str, title: str | None, pos: int, subject: bool) -> Person:
+        person = self.find(name)
+        if person is None:
+            person = Person(name)
+            self.people.append(person)
+        elif len(name.split()) > 1 and len(person.name.split()) == 1:
+            pass
+        person.add(name, title, pos)
+        self.mentions.append((pos, person, subject))
+        return person
+
+
+@dataclass
+class Resolved:
+    mention: Mention | None
+    person: Person | None = None
+    speaker: Speaker = field(default_factory=Speaker)
+
+
+def resolve(doc: Doc, candidates: list[Candidate], credits: Credits, article_id: str) -> list[Speaker]:
+    """One `Speaker` per candidate, in order."""
+    people = _collect_people(doc, credits)
+    paras = Paragraphs(doc.text)
+    resolved: list[Resolved] = []
+    for cand in candidates:
+        resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras))
+    _name_descriptions(resolved, candidates, paras)
+    return [_speaker(r, article_id) for r in resolved]
+
+
+def _collect_people(doc: Doc, credits: Credits) -> People:
+    people = People()
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or credits.covers(ent.start_char, ent.end_char):
+            continue
+        if ent.root.dep_ == "poss" and len(ent) == 1 and ent.root.tag_ == "NNP" and ent.text.isupper():
+            continue
+        title, name = split_title(ent, _with_left_titles(ent))
+        if not name or not name[0].isupper():
+            continue
+        people.add(name, title, ent.start_char, ent.root.dep_ in ("nsubj", "nsubjpass"))
+    people.mentions.sort(key=lambda m: m[0])
+    return people
+
+
+def _with_left_titles(ent: Span) -> Span:
+    doc = ent.doc
+    lo = ent.start
+    while lo > 0 and doc[lo - 1].lower_ in lx.TITLE_WORDS:
+        lo -= 1
+    return doc[lo : ent.end]
+
+
+def _resolve_one(doc: Doc, cand: Candidate, candidates: list[Candidate], done: list[Resolved],
+                 people: People, paras: Paragraphs) -> Resolved:
+    if cand.carried_from is not None:
+        idx = candidates.index(cand.carried_from) if cand.carried_from in candidates else -1
+        if 0 <= idx < len(done):
+            src = done[idx]
+            return Resolved(src.mention, src.person, src.speaker)
+    if cand.speaker is None:
+        if cand.speaker_span is not None:
+            a, b = cand.speaker_span
+            label = doc.text[a:b]
+            name = " ".join(w.capitalize() if w.isupper() else w for w in label.split())
+            person = people.find(name) or people.add(name, None, a, True)
+            return Resolved(None, person, Speaker(mention=label, start=a, end=b, kind="person"))
+        return Resolved(None)
+    mention = classify(cand.speaker)
+    res = Resolved(mention)
+    if mention.pronoun is not None:
+        _resolve_pronoun(doc, cand, mention, done, people, paras, res)
+    elif mention.kind == "person" and mention.name:
+        res.person = people.find(mention.name) or people.add(mention.name, mention.title, mention.start, True)
+        if mention.anonymity_reason:
+            res.person.anonymity_reason = mention.anonymity_reason
+    return res
+
+
+def _resolve_pronoun(doc: Doc, cand: Candidate, mention: Mention, done: list[Resolved], people: People,
+                     paras: Paragraphs, res: Resolved) -> None:
+    pron = mention.pronoun or ""
+    pos = mention.start
+    if pron in lx.RELATIVE_PRONOUNS:
+        verb = cand.speaker.head if cand.speaker is not None else None
+        if verb is not None and verb.dep_ == "relcl" and verb.head is not verb:
+            antecedent = classify(verb.head)
+            res.mention = _as_written(mention, antecedent)
+            if antecedent.kind == "person" and antecedent.name:
+                res.person = people.find(antecedent.name) or people.add(
+                    antecedent.name, antecedent.title, antecedent.start, True)
+                if antecedent.anonymity_reason:
+                    res.person.anonymity_reason = antecedent.anonymity_reason
+        return
+    if pron in lx.PERSON_PRONOUNS:
+        gender = lx.PERSON_PRONOUNS[pron]
+        person = _nearest_person(pos, gender, done, people, paras)
+        if person is not None:
+            if person.gender is None:
+                person.gender = gender
+            res.person = person
+        else:
+            mention.kind = "unknown"
+        return
+    if pron in lx.GROUP_PRONOUNS or pron in lx.THING_PRONOUNS:
+        want_plural = pron in lx.GROUP_PRONOUNS
+        for prev in reversed(done):
+            m = prev.mention
+            if m is None or m.pronoun is not None or prev.person is not None or m.start >= pos:
+                continue
+            if paras.index(pos) - paras.index(m.start) > 3:
+                break
+            if m.kind in ("organization", "document", "unnamed_group", "unnamed_person") and (
+                m.plural == want_plural or m.kind == "organization"
+            ):
+                res.mention = _as_written(mention, m)
+                return
+
+
+def _as_written(pronoun: Mention, antecedent: Mention) -> Mention:
+    """The antecedent's description at the pronoun's place in the text."""
+    return Mention(pronoun.start, pronoun.end, pronoun.text, pronoun.head, antecedent.kind, antecedent.anonymous,
+                   name=antecedent.name, title=antecedent.title, affiliation=antecedent.affiliation,
+                   count=antecedent.count, anonymity_reason=antecedent.anonymity_reason or
+                   pronoun.anonymity_reason, pronoun=pronoun.pronoun)
+
+
+def _nearest_person(pos: int, gender: str, done: list[Resolved], people: People, paras: Paragraphs
+                    ) -> Person | None:
+    """The closest earlier person of a compatible gender: a subject or a speaker first."""
+    para = paras.index(pos)
+    options: list[tuple[int, int, Person]] = []
+    for offset, person, subject in people.mentions:
+        if offset >= pos:
+            break
+        if person.gender not in (None, gender):
+            continue
+        options.append((offset, 1 if subject else 0, person))
+    for prev in done:
+        if prev.person is not None and prev.mention is not None and prev.mention.start < pos and (
+            prev.person.gender in (None, gender)
+        ):
+            options.append((prev.mention.start, 2, prev.person))
+    if not options:
+        return None
+    options.sort(key=lambda o: o[0])
+    recent = [o for o in options if para - paras.index(o[0]) <= 1]
+    if recent:
+        # within the current and previous paragraph prefer a subject or a speaker over any mention
+        best = max(recent, key=lambda o: (o[1] > 0, o[0]))
+        return best[2]
+    return options[-1][2]
+
+
+def _name_descriptions(resolved: list[Resolved], candidates: list[Candidate], paras: Paragraphs) -> None:
+    """ "a 45-year-old housewife said ..." followed by "... said Narges": the description is Narges."""
+    for i, r in enumerate(resolved):
+        m = r.mention
+        if m is None or m.kind != "unnamed_person" or r.person is not None or m.pronoun is not None:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in m.head.children):
+            continue
+        for j in range(i + 1, len(resolved)):
+            other = resolved[j]
+            if paras.index(candidates[j].start) - paras.index(m.start) > 2:
+                break
+            if other.person is None:
+                continue
+            if other.person.first_seen > m.start and len(other.person.forms) >= 1:
+                r.person = other.person
+            break
+
+
+def _speaker(r: Resolved, article_id: str) -> Speaker:
+    m = r.mention
+    if m is None:
+        if r.person is not None:
+            sp = r.speaker
+            sp.name, sp.title = r.person.name, r.person.title
+            sp.id = speaker_id(fold_name(r.person.name))
+            sp.kind = "person"
+            sp.anonymous = r.person.anonymity_reason is not None and len(r.person.name.split()) == 1
+            sp.anonymity_reason = r.person.anonymity_reason
+            return sp
+        return r.speaker if r.speaker.mention else Speaker()
+    sp = Speaker(mention=m.text, start=m.start, end=m.end, kind=m.kind, anonymous=m.anonymous,
+                 title=m.title, affiliation=m.affiliation, count=m.count, anonymity_reason=m.anonymity_reason)
+    if r.person is not None:
+        sp.kind = "person"
+        sp.name = r.person.name
+        sp.title = m.title or r.person.title
+        reason = r.person.anonymity_reason or m.anonymity_reason
+        sp.anonymity_reason = reason
+        sp.anonymous = reason is not None and len(r.person.name.split()) == 1
+        sp.affiliation = sp.affiliation if sp.kind != "person" else m.affiliation
+        sp.id = speaker_id(fold_name(r.person.name))
+        if m.kind.startswith("unnamed"):
+            sp.count = m.count
+        return sp
+    if m.pronoun is not None and m.kind in ("person", "unknown") and m.name is None:
+        sp.kind = "unknown"
+        return sp
+    sp.name = m.name
+    if m.name:
+        folded = fold_name(m.name)
+        sp.id = speaker_id(f"{article_id}\x1f{folded}" if m.anonymous or m.kind.startswith("unnamed") else folded)
+    return sp

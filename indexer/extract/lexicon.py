@@ -1,0 +1,106 @@
+"""Word lists the attribution rules read: cues, titles and the nouns that name kinds of sources."""
+
+from __future__ import annotations
+
+# Lemmas of verbs that introduce what somebody said, wrote, found or believes.
+SPEECH_VERBS = frozenset(
+    """
+    say tell add note write warn announce deny claim argue insist explain report state declare confirm
+    acknowledge admit assert contend suggest predict promise pledge vow threaten urge ask reply respond
+    answer recall describe complain concede emphasize emphasise stress maintain allege accuse charge
+    tweet post testify conclude reveal disclose indicate mention remark observe caution advise agree
+    counter continue joke quip cite boast brag lament acknowledge retort scoff shout chant yell cry
+    whisper muse speculate estimate calculate forecast project find show demonstrate suggest
+    recommend propose demand order instruct declare proclaim assure reassure inform notify signal
+    believe think feel hope fear expect doubt worry know understand guess reckon assume
+    criticize criticise praise blast slam attack condemn question wonder dispute reject
+    announce clarify specify highlight underline reiterate repeat insist acknowledge
+    """.split()
+)
+
+# Cues that need a clause after them to count (belief and perception verbs are often not reports).
+WEAK_VERBS = frozenset(
+    """believe think feel hope fear expect doubt worry know understand guess reckon assume find show
+    demonstrate indicate suggest signal wonder question continue ask add call""".split()
+)
+
+# Nouns that carry content: "the minister's claim that ...".
+SPEECH_NOUNS = frozenset(
+    """claim statement assertion warning announcement suggestion argument allegation accusation promise
+    pledge remark comment view belief insistence contention prediction testimony admission denial
+    assurance threat vow message""".split()
+)
+
+# Honorifics and titles kept apart from the name ("Maj. Gen. Hossein Salami").
+TITLE_WORDS = frozenset(
+    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. fr fr. sr sr. jr jr.
+    president vice prime minister secretary sen sen. senator rep rep. representative gov gov. governor
+    mayor gen gen. general maj maj. lt lt. col col. capt capt. cmdr cmdr. adm adm. sgt sgt. cpl cpl.
+    lieutenant colonel captain major commander admiral sergeant judge justice chief chairman
+    chairwoman chair ceo king queen prince princess pope ayatollah sheikh imam rabbi cardinal bishop
+    ambassador attorney speaker leader foreign defense defence interior finance state deputy acting
+    former spokesman spokeswoman spokesperson candidate nominee supreme commander-in-chief
+    gen. brig. brig pres. pres atty. atty supt. supt insp. insp det. det officer
+    """.split()
+)
+
+# Head nouns of unnamed people and groups of people.
+PERSON_NOUNS = frozenset(
+    """official spokesman spokeswoman spokesperson source person people man woman aide adviser advisor
+    diplomat analyst expert resident witness officer soldier member lawmaker legislator politician
+    activist protester protestor mourner worker employee staffer insider observer critic supporter
+    opponent voter student teacher doctor nurse physician lawyer attorney prosecutor investigator
+    researcher scientist economist strategist consultant executive director manager leader commander
+    housewife mother father parent son daughter wife husband friend neighbor neighbour relative
+    villager farmer driver veteran victim survivor refugee migrant citizen american iranian iraqi
+    journalist reporter editor commentator pollster operative donor delegate negotiator mediator
+    participant attendee organizer organiser partisan republican democrat conservative liberal
+    representative minister secretary senator governor mayor president chairman chief agent
+    individual someone somebody anyone everyone nobody colleague ally rival fan follower viewer
+    owner founder businessman businesswoman entrepreneur investor trader banker""".split()
+)
+
+# Heads that make a source an organisation.
+ORG_NOUNS = frozenset(
+    """agency ministry department government administration office council committee commission
+    court police military army navy force forces coalition alliance campaign party company firm
+    corporation bank group organization organisation union association institute center centre
+    foundation university school board bureau service network newspaper paper magazine station
+    channel outlet agency embassy consulate parliament congress senate house cabinet team club
+    regime authority authorities state county city mission movement fund charity council""".split()
+)
+
+# Heads that make a source a document or a publication.
+DOCUMENT_NOUNS = frozenset(
+    """report letter poll survey study statement memo memorandum document data analysis ad
+    advertisement website tweet post filing lawsuit complaint indictment ruling order decision
+    book article editorial column op-ed email e-mail message video release transcript record
+    records document documents findings research paper review audit assessment estimate estimates
+    figures numbers chart map account""".split()
+)
+
+PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+GROUP_PRONOUNS = frozenset({"they", "them"})
+THING_PRONOUNS = frozenset({"it"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})
+
+# Determiners and quantifiers that make a description unnamed rather than a unique position.
+INDEFINITE = frozenset({"a", "an", "some", "several", "many", "few", "two", "three", "other", "one", "another"})
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "dozen": 12, "a": 1, "an": 1, "another": 1,
+}
+
+# Words of a description that say who a source works for or is part of.
+AFFILIATION_DEPS = frozenset({"amod", "compound", "nmod", "poss"})
+
+
+# Verbs that characterise somebody or something in the source's words: "called the plan “a disaster”".
+CHARACTERIZE_VERBS = frozenset(
+    """call label describe brand dub liken compare hail term rate denounce blast criticize criticise praise
+    laud slam attack accuse blame condemn mock deride dismiss refer cite urge demand reference""".split()
+)
+# Of those, the ones whose object is content even without quote marks ("called for an inquiry").
+OBJECT_CONTENT_VERBS = frozenset("""urge demand cite accuse blame criticize criticise praise attack""".split())

@@ -1,0 +1,459 @@
+"""Attribution candidates from the parse: cue verbs and nouns, "according to", quote marks, transcripts.
+
+Each rule adds `Candidate`s; `find_candidates` then ties quotes to cues and drops overlaps. Speakers are
+left as syntactic heads here; `coref` resolves them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from indexer.extract import lexicon as lx
+from indexer.extract.credits import Credits
+from indexer.extract.quotemarks import ALL_MARKS, QuoteSpan, find_quotes
+
+_TRANSCRIPT = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z.])(:)[ \t]+(?=\S)", re.MULTILINE)
+# A headline of the form "Pence: Flowers Won't Be at Debate"
+_HEADLINE = re.compile(r"\A[ \t]*((?:[A-Z][\w.'’-]+ ){0,3}[A-Z][\w.'’-]+)(:)[ \t]+(?=\S)")
+_NOT_TRANSCRIPT = frozenset({"Q", "A", "UPDATE", "NOTE", "EDITOR'S NOTE", "WATCH", "READ MORE", "RELATED"})
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_CLIMB_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
+_PARTICLES = ("prt",)
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    kind: str  # direct | indirect | mixed
+    confidence: float
+    cue: tuple[int, int] | None = None
+    cue_token: Token | None = None
+    speaker: Token | None = None  # syntactic head of the source mention
+    speaker_span: tuple[int, int] | None = None  # for sources without a token (transcript labels)
+    fragments: list[tuple[int, int]] = field(default_factory=list)
+    carried_from: Candidate | None = None
+
+    def overlap(self, start: int, end: int) -> int:
+        return max(0, min(self.end, end) - max(self.start, start))
+
+
+class Paragraphs:
+    """Maps character offsets to paragraph numbers."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = [(m.start(), m.end()) for m in re.finditer(r"[^\r\n]+", text)]
+        self.starts = [s for s, _ in self.spans]
+
+    def index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+
+def find_candidates(doc: Doc, credits: Credits) -> list[Candidate]:
+    text = doc.text
+    paragraphs = Paragraphs(text)
+    quotes = find_quotes(text)
+    inside = _quote_mask(quotes, len(text))
+    cues = [c for c in _cue_candidates(doc, inside) if not credits.covers(*(c.cue or (c.start, c.end)))]
+    candidates = _attach_quotes(doc, quotes, cues, paragraphs)
+    candidates += _transcript_candidates(text, candidates)
+    return _drop_overlaps(candidates)
+
+
+def _quote_mask(quotes: list[QuoteSpan], n: int) -> bytearray:
+    mask = bytearray(n)
+    for q in quotes:
+        for a, b in q.fragments:
+            mask[max(0, a - 1) : min(n, b + 1)] = b"\x01" * (min(n, b + 1) - max(0, a - 1))
+    return mask
+
+
+def _cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
+    out: list[Candidate] = []
+    for tok in doc:
+        if inside[tok.idx]:
+            continue
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            cand = _according_to(tok)
+        elif tok.pos_ in ("VERB", "AUX") and (
+            tok.lemma_.lower() in lx.SPEECH_VERBS or tok.lemma_.lower() in lx.CHARACTERIZE_VERBS
+        ) and tok.dep_ not in (
+            "aux",
+            "auxpass",
+            "amod",
+        ):
+            cand = _verb_cue(tok, inside)
+        elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.SPEECH_NOUNS:
+            cand = _noun_cue(tok)
+        else:
+            cand = None
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def _cue_span(tok: Token) -> tuple[int, int]:
+    end = tok.idx + len(tok.text)
+    for child in tok.rights:
+        if child.dep_ in _PARTICLES:
+            end = child.idx + len(child.text)
+    start = tok.idx
+    for child in tok.lefts:
+        if child.dep_ in ("aux", "neg") and child.i >= tok.i - 2:
+            start = min(start, child.idx)
+    return start, end
+
+
+def subject_of(tok: Token) -> Token | None:
+    """The grammatical subject of a cue, climbing through "..., saying that" and coordination."""
+    cur: Token | None = tok
+    for _ in range(4):
+        if cur is None:
+            return None
+        for child in cur.children:
+            if child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("it", "there") or (
+                child.dep_ in _SUBJECT_DEPS and child.lower_ == "it" and tok.lemma_ not in ("say",)
+            ):
+                if child.dep_ == "nsubjpass":
+                    agent = [a for a in cur.children if a.dep_ == "agent"]
+                    if agent:
+                        objs = [g for g in agent[0].children if g.dep_ == "pobj"]
+                        return objs[0] if objs else None
+                    if cur.lemma_ in ("tell", "ask", "inform", "advise"):
+                        return None  # "X was told that ...": the source is not the subject
+                return child
+        for child in cur.children:
+            if child.dep_ == "agent":
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+        if cur.dep_ in _CLIMB_DEPS and cur.head is not cur:
+            cur = cur.head
+        else:
+            return None
+    return None
+
+
+def _content_tokens(tok: Token) -> tuple[int, int] | None:
+    """Character span of the clause a cue introduces."""
+    comps = [c for c in tok.children if c.dep_ == "ccomp"]
+    if not comps and tok.lemma_.lower() in ("urge", "ask", "call", "warn", "tell", "advise", "promise", "vow"):
+        comps = [c for c in tok.children if c.dep_ == "xcomp"]
+    if comps:
+        comp = comps[-1] if len(comps) > 1 and comps[-1].i > tok.i else comps[0]
+        lo, hi = comp.left_edge.i, comp.right_edge.i
+        return _trim(tok.doc, lo, hi)
+    lemma = tok.lemma_.lower()
+    if lemma in lx.CHARACTERIZE_VERBS:
+        right = [c for c in tok.rights if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "dative", "attr", "acomp")]
+        if right:
+            span = _trim(tok.doc, right[0].left_edge.i, right[-1].right_edge.i)
+            if span is not None:
+                region = tok.doc.text[span[0] : span[1]]
+                if any(m in region for m in "“”\"") or "''" in region or (
+                    lemma in lx.OBJECT_CONTENT_VERBS and len(region.split()) >= 3
+                ) or (lemma == "call" and right[0].lower_ in ("for", "on")):
+                    return span
+        if lemma not in lx.SPEECH_VERBS:
+            return None
+    if tok.dep_ in ("parataxis",) or (
+        tok.dep_ in ("advcl", "conj", "ccomp") and tok.lemma_.lower() in ("say", "add", "write", "tell")
+        and _is_interjected(tok)
+    ):
+        head = tok.head
+        sent = tok.sent
+        lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i, sent.end - 1)
+        cue_lo, cue_hi = tok.left_edge.i, tok.right_edge.i
+        left = (lo, cue_lo - 1) if cue_lo - 1 >= lo else None
+        right = (cue_hi + 1, hi) if hi >= cue_hi + 1 else None
+        parts = [p for p in (left, right) if p and p[1] - p[0] >= 1]
+        if not parts:
+            return None
+        return _trim(tok.doc, parts[0][0], parts[-1][1])
+    return None
+
+
+def _is_interjected(tok: Token) -> bool:
+    """ "The most modest, he said, would be ..." and "It is over, he said." """
+    doc = tok.doc
+    left = doc[tok.left_edge.i - 1] if tok.left_edge.i > 0 else None
+    return left is not None and left.text in (",", "—", "–", "”", '"')
+
+
+def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int] | None:
+    while lo <= hi and (doc[lo].is_space or (doc[lo].is_punct and doc[lo].text not in ALL_MARKS)):
+        lo += 1
+    while hi >= lo and (doc[hi].is_space or (doc[hi].is_punct and doc[hi].text not in ALL_MARKS + ".?!")):
+        hi -= 1
+    if hi < lo:
+        return None
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _inverted_subject(tok: Token) -> Token | None:
+    """ "...,” said Leslie Wimes, a ...": the noun phrase right after the cue."""
+    doc = tok.doc
+    i = tok.i + 1
+    while i < len(doc) and (doc[i].dep_ in _PARTICLES or doc[i].is_space):
+        i += 1
+    if i >= len(doc) or doc[i].pos_ not in ("PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM"):
+        return None
+    cur = doc[i]
+    while cur.dep_ in ("compound", "flat", "amod", "det", "nummod", "poss", "nmod") and cur.head.i > cur.i:
+        cur = cur.head
+    return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") else None
+
+
+def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
+    speaker = subject_of(tok)
+    if speaker is not None and inside[speaker.idx]:
+        speaker = _inverted_subject(tok)
+    content = _content_tokens(tok)
+    lemma = tok.lemma_.lower()
+    if speaker is not None and speaker.lower_ in lx.FIRST_PERSON:
+        return None
+    if content is None:
+        if speaker is None or lemma in lx.WEAK_VERBS:
+            return None
+        # an orphan cue: kept so that a quote next to it can take it ("...,” he said.)
+        return Candidate(-1, -1, "indirect", 0.0, cue=_cue_span(tok), cue_token=tok, speaker=speaker)
+    if speaker is None:
+        return None
+    if lemma in lx.WEAK_VERBS and content[1] - content[0] < 12:
+        return None
+    confidence = 0.55 if lemma in lx.WEAK_VERBS else 0.7
+    return Candidate(content[0], content[1], "indirect", confidence, cue=_cue_span(tok), cue_token=tok,
+                     speaker=speaker)
+
+
+def _according_to(tok: Token) -> Candidate | None:
+    doc = tok.doc
+    to = doc[tok.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    head = tok.head if tok.head is not tok else None
+    sent = tok.sent
+    pp_lo, pp_hi = tok.left_edge.i, tok.right_edge.i
+    if head is None:
+        lo, hi = sent.start, sent.end - 1
+    else:
+        lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i, sent.end - 1)
+    if pp_lo <= lo:
+        span = _trim(doc, pp_hi + 1, hi)
+    elif pp_hi >= hi:
+        span = _trim(doc, lo, pp_lo - 1)
+    else:
+        span = _trim(doc, lo, hi)
+    if span is None:
+        return None
+    return Candidate(span[0], span[1], "indirect", 0.7, cue=(tok.idx, to.idx + len(to.text)), cue_token=tok,
+                     speaker=objs[0])
+
+
+def _noun_cue(tok: Token) -> Candidate | None:
+    clause = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and any(
+        g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+    if not clause:
+        return None
+    speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if speaker is None:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+                speaker = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    if speaker is None:
+        return None
+    span = _trim(tok.doc, clause[0].left_edge.i, clause[0].right_edge.i)
+    if span is None:
+        return None
+    return Candidate(span[0], span[1], "indirect", 0.5, cue=(tok.idx, tok.idx + len(tok.text)), cue_token=tok,
+                     speaker=speaker)
+
+
+def _attach_quotes(doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], paras: Paragraphs) -> list[Candidate]:
+    """Tie each quote to the cue whose clause holds it, a cue next to it, or the previous speaker."""
+    text = doc.text
+    with_content = [c for c in cues if c.start >= 0]
+    orphans = [c for c in cues if c.start < 0]
+    result: list[Candidate] = list(with_content)
+    by_cue: dict[int, Candidate] = {}
+    previous: Candidate | None = None
+    for q in quotes:
+        qa, qb = q.outer
+        qlen = q.end - q.start
+        best = max(with_content, key=lambda c: c.overlap(q.start, q.end), default=None)
+        chosen: Candidate | None = None
+        if best is not None and best.overlap(q.start, q.end) > 0.5 * min(qlen, best.end - best.start):
+            chosen = best
+            unquoted = _unquoted_words(text, best.start, best.end)
+            if best.kind == "direct" or (best.start >= qa - 1 and best.end <= qb + 1) or (
+                best.start >= q.start - 2 and best.end <= q.end + 2
+            ) or unquoted <= 2:
+                if best.kind == "direct":
+                    best.fragments.append((q.start, q.end))
+                    best.end = max(best.end, q.end)
+                    best.start = min(best.start, q.start)
+                else:
+                    best.kind, best.start, best.end = "direct", q.start, q.end
+                    best.fragments = list(q.fragments)
+                    best.confidence = max(best.confidence, 0.85)
+            else:
+                best.kind = "mixed"
+                best.confidence = max(best.confidence, 0.75)
+        else:
+            cue = _nearby_cue(text, q, orphans + with_content, paras)
+            if cue is not None:
+                if cue.start >= 0 and cue.kind == "direct" and cue in result:
+                    cue.fragments += q.fragments
+                    cue.start, cue.end = min(cue.start, q.start), max(cue.end, q.end)
+                    chosen = cue
+                elif cue.start >= 0:
+                    chosen = _direct(q, cue, 0.8)
+                    result.append(chosen)
+                else:
+                    cue.start, cue.end, cue.kind = q.start, q.end, "direct"
+                    cue.fragments = list(q.fragments)
+                    cue.confidence = 0.85
+                    orphans.remove(cue)
+                    result.append(cue)
+                    chosen = cue
+            elif (signed := _dash_signature(text, q)) is not None:
+                chosen = Candidate(q.start, q.end, "direct", 0.8, cue=signed[0], speaker_span=signed[1],
+                                   fragments=list(q.fragments))
+                result.append(chosen)
+            elif previous is not None and _carries_on(text, q, previous, paras):
+                chosen = Candidate(q.start, q.end, "direct", 0.6, fragments=list(q.fragments),
+                                   speaker=previous.speaker, speaker_span=previous.speaker_span,
+                                   carried_from=previous.carried_from or previous)
+                result.append(chosen)
+            elif q.words(text) >= 8 and _is_sentence_like(text, q):
+                chosen = Candidate(q.start, q.end, "direct", 0.3, fragments=list(q.fragments))
+                result.append(chosen)
+        if chosen is not None:
+            previous = chosen if (chosen.speaker is not None or chosen.speaker_span) else previous
+            if chosen.cue_token is not None:
+                by_cue[chosen.cue_token.i] = chosen
+    return result
+
+
+def _direct(q: QuoteSpan, cue: Candidate, confidence: float) -> Candidate:
+    return Candidate(q.start, q.end, "direct", confidence, cue=cue.cue, cue_token=cue.cue_token,
+                     speaker=cue.speaker, fragments=list(q.fragments))
+
+
+def _unquoted_words(text: str, start: int, end: int) -> int:
+    words, quoted = 0, False
+    for m in re.finditer(r"[“”\"]|\w+", text[start:end]):
+        if m.group() in "“”\"":
+            quoted = not quoted
+        elif not quoted:
+            words += 1
+    return words
+
+
+def _nearby_cue(text: str, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs) -> Candidate | None:
+    """A cue clause right after the quote ("...,” he said.) or right before it (He said: “...)."""
+    qa, qb = q.outer
+    para_last = paras.index(q.end)
+    para_first = paras.index(q.start)
+    best: tuple[int, Candidate] | None = None
+    for c in cues:
+        if c.cue is None or c.cue_token is None or c.speaker is None:
+            continue
+        ca, cb = c.cue
+        if qb <= ca and paras.index(ca) == para_last:
+            gap = text[qb:ca]
+            sent_break = re.search(r"[.!?]\s", gap)
+            if len(gap) <= 60 and not sent_break:
+                dist = len(gap)
+            else:
+                continue
+        elif cb <= qa and paras.index(cb) == para_first:
+            gap = text[cb:qa]
+            if len(gap) > 60 or re.search(r"[.!?]\s", gap):
+                continue
+            if not re.search(r"[:,]\s*$", gap.rstrip()) and gap.strip() not in ("",) and len(gap.strip()) > 25:
+                continue
+            dist = len(gap) + 5
+        else:
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, c)
+    return best[1] if best else None
+
+
+_SIGNATURE = re.compile(r"[ \t]*([―—–]|--)[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[^\n]{0,80}$",
+                        re.MULTILINE)
+
+
+def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """ "“...” ― Julie Diaz, voter.": the quote is signed by the name after the dash."""
+    _, qb = q.outer
+    m = _SIGNATURE.match(text, qb)
+    if m is None:
+        return None
+    return (m.start(1), m.end(1)), (m.start(2), m.end(2))
+
+
+def _carries_on(text: str, q: QuoteSpan, previous: Candidate, paras: Paragraphs) -> bool:
+    """A quote opening a sentence right after the same speaker's quote or attribution goes on with it."""
+    if previous.end > q.start:
+        return False
+    gap_paras = paras.index(q.start) - paras.index(previous.end)
+    if gap_paras > 1:
+        return False
+    before = text[max(0, q.start - 3) : q.start - 1].strip()
+    starts_sentence = before == "" or before[-1:] in ".!?:”\"—"
+    if not starts_sentence:
+        return False
+    if gap_paras == 1:
+        between = text[previous.end : q.start - 1]
+        return len(between.strip().strip("”\".,")) < 80 and q.words(text) >= 4
+    return q.words(text) >= 4
+
+
+def _is_sentence_like(text: str, q: QuoteSpan) -> bool:
+    last = text[q.end - 1 : q.end] if q.end > q.start else ""
+    return last in ".?!," or text[q.start : q.start + 1].isupper()
+
+
+def _transcript_candidates(text: str, existing: list[Candidate]) -> list[Candidate]:
+    out: list[Candidate] = []
+    matches = list(_TRANSCRIPT.finditer(text))
+    head = _HEADLINE.match(text)
+    if head and not any(m.start() == head.start() for m in matches):
+        matches.insert(0, head)
+    for m in matches:
+        label = m.group(1).strip()
+        if label in _NOT_TRANSCRIPT or len(label) < 2:
+            continue
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        end = line_end
+        while end > m.end() and text[end - 1].isspace():
+            end -= 1
+        if end - m.end() < 3:
+            continue
+        out.append(Candidate(m.end(), end, "direct", 0.8, cue=(m.start(2), m.end(2)),
+                             speaker_span=(m.start(1), m.start(1) + len(label)), fragments=[(m.end(), end)]))
+    return out
+
+
+def _drop_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    kept: list[Candidate] = []
+    rank = {"direct": 2, "mixed": 2, "indirect": 1}
+    ordered = sorted(candidates, key=lambda c: (-(c.speaker is not None or c.speaker_span is not None),
+                                                -rank[c.kind], -c.confidence, c.start))
+    for c in ordered:
+        if c.start < 0 or c.end <= c.start:
+            continue
+        clash = next((k for k in kept if k.overlap(c.start, c.end) > 0.5 * min(c.end - c.start, k.end - k.start)),
+                     None)
+        if clash is None:
+            kept.append(c)
+    return sorted(kept, key=lambda c: (c.start, c.end))

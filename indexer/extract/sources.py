@@ -1,0 +1,237 @@
+"""What a source mention is: a person, an organisation, a document or an unnamed source, and what the
+text says about it (title, affiliation, count, the stated reason for anonymity)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from indexer.extract import lexicon as lx
+from indexer.model import SourceKind
+
+_KEEP_DEPS = frozenset(
+    {"compound", "flat", "amod", "det", "poss", "nummod", "nmod", "case", "quantmod", "advmod", "npadvmod"}
+)
+_ANON_REASON = re.compile(
+    r"(?:(?:on|under) (?:the )?condition (?:of|that)[^.;]*"
+    r"|(?:declined|refused|asked|requested) (?:not )?to be (?:named|identified)[^.;]*"
+    r"|(?:was|were|is|are)n?(?:’t|'t| not) authori[sz]ed to [^.;]*"
+    r"|in exchange for anonymity[^.;]*"
+    r"|(?:who|which) (?:requested|asked for|demanded|insisted on) anonymity[^.;]*)",
+    re.IGNORECASE,
+)
+_GENERIC_MODIFIERS = frozenset(
+    """senior top high-ranking ranking former current other several many some few local
+    unnamed anonymous certain key leading prominent longtime veteran young old""".split()
+)
+
+
+@dataclass
+class Mention:
+    """One source mention as written, with its classification."""
+
+    start: int  # char offsets in the doc text
+    end: int
+    text: str
+    head: Token
+    kind: SourceKind
+    anonymous: bool
+    name: str | None = None
+    title: str | None = None
+    affiliation: str | None = None
+    count: int | None = None
+    anonymity_reason: str | None = None
+    pronoun: str | None = None  # lower-cased pronoun when the mention is one
+
+    @property
+    def plural(self) -> bool:
+        return self.head.tag_ in ("NNS", "NNPS") or (self.pronoun in lx.GROUP_PRONOUNS)
+
+
+def mention_tokens(head: Token) -> Span:
+    """The noun phrase of a source: the head and its modifiers, without clauses, appositions or lists."""
+    lo = hi = head.i
+
+    def extend(tok: Token) -> None:
+        nonlocal lo, hi
+        for child in tok.children:
+            if child.dep_ in _KEEP_DEPS or (child.dep_ == "prep" and child.lower_ in ("of", "at", "for")):
+                if child.dep_ == "prep" and child.i < head.i:
+                    continue
+                lo, hi = min(lo, child.left_edge.i), max(hi, child.right_edge.i)
+                if child.dep_ != "prep":
+                    extend(child)
+            elif child.dep_ == "punct" and child.i < head.i and child.text in "'’":
+                continue
+
+    extend(head)
+    doc = head.doc
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    return doc[lo : hi + 1]
+
+
+def classify(head: Token) -> Mention:
+    """Classify the source whose syntactic head is `head`."""
+    span = mention_tokens(head)
+    doc = head.doc
+    base = Mention(span.start_char, span.end_char, span.text, head, "unknown", False)
+    low = head.lower_
+    if head.pos_ == "PRON" or low in lx.RELATIVE_PRONOUNS:
+        base.pronoun = low
+        base.kind = "person" if low in lx.PERSON_PRONOUNS or low in lx.FIRST_PERSON else "unknown"
+        return base
+    person = _person_entity(span)
+    if person is not None:
+        title, name = split_title(person, span)
+        base.kind, base.name, base.title = "person", name, title
+        base.anonymity_reason = anonymity_reason(head)
+        base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
+        return base
+    lemma = head.lemma_.lower()
+    ent = head.ent_type_
+    det = _determiner(head)
+    if head.pos_ == "PROPN" and ent not in ("ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"):
+        title, name = split_title(span, span)
+        base.kind, base.name, base.title = "person", name, title
+        base.anonymity_reason = anonymity_reason(head)
+        base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
+        return base
+    if head.pos_ == "PROPN" and ent in ("GPE", "LOC") and _has_who_clause(head):
+        base.kind, base.name = "person", strip_determiner(span.text)
+        return base
+    if lemma in lx.DOCUMENT_NOUNS or ent in ("WORK_OF_ART", "LAW"):
+        base.kind, base.name = "document", strip_determiner(span.text)
+        return base
+    if ent in ("ORG", "GPE", "NORP", "FAC") or lemma in lx.ORG_NOUNS:
+        if ent == "NORP" and head.tag_ in ("NNPS", "NNS"):
+            base.kind = "unnamed_group"  # "Republicans", "Democrats": a named collective, not anonymous
+        else:
+            base.kind = "organization"
+        base.name = strip_determiner(span.text)
+        return base
+    if lemma in lx.PERSON_NOUNS or head.ent_type_ == "PERSON":
+        plural = head.tag_ in ("NNS", "NNPS")
+        base.kind = "unnamed_group" if plural else "unnamed_person"
+        base.name = strip_determiner(span.text)
+        base.count = _count(head, det)
+        base.affiliation = _affiliation(head)
+        base.anonymity_reason = anonymity_reason(head)
+        unique_position = not plural and det in ("the", "poss") and _has_specifier(head)
+        base.anonymous = not unique_position
+        if unique_position:
+            base.kind = "person"
+        return base
+    base.name = strip_determiner(span.text)
+    return base
+
+
+def split_title(person: Span, mention: Span) -> tuple[str | None, str]:
+    """("Maj. Gen.", "Hossein Salami") from "Maj. Gen. Hossein Salami" and its neighbours."""
+    doc = person.doc
+    name_tokens = [t for t in person if not t.is_punct or t.text in "-.'’"]
+    while name_tokens and name_tokens[0].lower_ in lx.TITLE_WORDS:
+        name_tokens = name_tokens[1:]
+    while name_tokens and name_tokens[-1].text in ("'s", "’s", "'", "’"):
+        name_tokens = name_tokens[:-1]
+    if not name_tokens:
+        name_tokens = list(person)
+    title_tokens: list[Token] = []
+    i = name_tokens[0].i - 1
+    while i >= mention.start and (doc[i].lower_ in lx.TITLE_WORDS or doc[i].text == "-"):
+        title_tokens.insert(0, doc[i])
+        i -= 1
+    name = doc[name_tokens[0].i : name_tokens[-1].i + 1].text
+    title = doc[title_tokens[0].i : title_tokens[-1].i + 1].text if title_tokens else None
+    return title, name
+
+
+def strip_determiner(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE).strip()
+
+
+def anonymity_reason(head: Token) -> str | None:
+    """The stated reason for anonymity in the source's sentence, if there is one."""
+    sent = head.sent
+    m = _ANON_REASON.search(sent.text)
+    if not m:
+        return None
+    return m.group().strip().rstrip(",")
+
+
+def _person_entity(span: Span) -> Span | None:
+    for ent in span.ents:
+        if ent.label_ == "PERSON" and ent.root.i in range(span.start, span.end):
+            if span.root.i in range(ent.start, ent.end) or span.root.i == ent.end - 1:
+                return ent
+            if span.root.dep_ == "poss" or span.root.i >= ent.end:
+                continue
+            return ent
+    return None
+
+
+def _is_partial_name(name: str | None) -> bool:
+    return bool(name) and len((name or "").split()) == 1
+
+
+def _determiner(head: Token) -> str | None:
+    for child in head.children:
+        if child.dep_ == "det":
+            return child.lower_
+        if child.dep_ == "poss":
+            return "poss"
+    return None
+
+
+def _has_specifier(head: Token) -> bool:
+    """A definite description narrowed to one holder: "the country's chief of the defense staff"."""
+    for child in head.children:
+        if child.dep_ in ("poss", "compound") or (child.dep_ == "prep" and child.lower_ == "of"):
+            return True
+        if child.dep_ == "amod" and child.ent_type_ in ("NORP", "GPE", "ORG"):
+            return True
+    return False
+
+
+def _has_who_clause(head: Token) -> bool:
+    return any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in head.children)
+
+
+def _count(head: Token, det: str | None) -> int | None:
+    for child in head.children:
+        if child.dep_ == "nummod":
+            word = child.lower_.replace(",", "")
+            if word.isdigit():
+                return int(word)
+            if word in lx.NUMBER_WORDS:
+                return lx.NUMBER_WORDS[word]
+    if head.tag_ in ("NN", "NNP") and det in ("a", "an", "another", "one"):
+        return 1
+    return None
+
+
+def _affiliation(head: Token) -> str | None:
+    """ "Iraqi" in "Senior Iraqi officials", "U.S. defense" in "U.S. defense officials"."""
+    doc: Doc = head.doc
+    mods = [
+        c for c in head.lefts
+        if c.dep_ in lx.AFFILIATION_DEPS and c.dep_ != "poss" and c.lower_ not in _GENERIC_MODIFIERS
+        and not c.like_num and c.lower_ not in lx.TITLE_WORDS
+    ]
+    parts: list[str] = []
+    if mods:
+        lo = min(m.left_edge.i for m in mods)
+        while lo < head.i and (doc[lo].lower_ in _GENERIC_MODIFIERS or doc[lo].dep_ in ("det", "nummod")):
+            lo += 1
+        if lo < head.i:
+            parts.append(doc[lo : head.i].text)
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in ("at", "from", "of", "in", "with") and child.lower_ != "with":
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs and objs[0].ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
+                parts.append(doc[objs[0].left_edge.i : objs[0].right_edge.i + 1].text)
+    return " ".join(parts) if parts else None

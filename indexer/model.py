@@ -1,0 +1,105 @@
+"""Plain data types that flow between the stages: article -> attributions -> documents."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+AttributionType = Literal["direct", "indirect", "mixed"]
+SourceKind = Literal["person", "organization", "document", "unnamed_person", "unnamed_group", "unknown"]
+
+EXTRACTOR_VERSION = "0.1.0"
+
+
+@dataclass
+class Article:
+    """One news article as read: `text` is exactly what offsets index into."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published_at: str | None = None
+    authors: list[str] = field(default_factory=list)
+    origin: str = ""  # file (and line) the article came from, for error reports
+
+    def metadata(self, reporters: list[str] | None = None) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "url": self.url,
+            "outlet": self.outlet,
+            "published_at": self.published_at,
+            "reporters": reporters if reporters is not None else list(self.authors),
+        }
+
+
+@dataclass
+class Span:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Speaker:
+    """The source of an attribution: as written here (mention) and as resolved (name, id)."""
+
+    mention: str | None = None
+    start: int | None = None
+    end: int | None = None
+    name: str | None = None
+    id: str | None = None
+    kind: SourceKind = "unknown"
+    anonymous: bool = False
+    title: str | None = None
+    affiliation: str | None = None
+    count: int | None = None
+    anonymity_reason: str | None = None
+
+
+@dataclass
+class Attribution:
+    article_id: str
+    type: AttributionType
+    text: str
+    start: int
+    end: int
+    cue: Span | None
+    speaker: Speaker
+    confidence: float
+    fragments: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def quote_id(self) -> str:
+        return quote_id(self.article_id, self.start, self.end)
+
+    def to_dict(self, article: dict[str, Any] | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "article_id": self.article_id,
+            "quote_id": self.quote_id,
+            "type": self.type,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "fragments": [list(f) for f in self.fragments],
+            "cue": asdict(self.cue) if self.cue else None,
+            "speaker": asdict(self.speaker),
+            "confidence": round(self.confidence, 3),
+            "extractor_version": EXTRACTOR_VERSION,
+        }
+        if article is not None:
+            out["article"] = article
+        return out
+
+
+def quote_id(article_id: str, start: int, end: int) -> str:
+    """Deterministic id from the article identity and the content offsets."""
+    digest = hashlib.sha1(f"{article_id}\x1f{start}\x1f{end}".encode()).hexdigest()
+    return digest[:20]
+
+
+def speaker_id(name: str) -> str:
+    """Speaker ids are derived from the canonical (folded) name so they agree across articles."""
+    return hashlib.sha1(name.encode()).hexdigest()[:12]
