@@ -37,7 +37,7 @@ class Person:
             len(name.split()) == len(self.name.split()) and len(name) > len(self.name)
         ):
             self.name = name
-        if title and not self.title:
+        if title and (not self.title or len(title) > len(self.title)):
             self.title = title
         if title:
             first = title.split()[0].lower()
@@ -120,7 +120,7 @@ def _collect_people(doc: Doc, credits: Credits) -> People:
 def _with_left_titles(ent: Span) -> Span:
     doc = ent.doc
     lo = ent.start
-    while lo > 0 and doc[lo - 1].lower_ in lx.TITLE_WORDS:
+    while lo > 0 and (doc[lo - 1].lower_ in lx.TITLE_WORDS or doc[lo - 1].text == "."):
         lo -= 1
     return doc[lo : ent.end]
 
@@ -144,7 +144,7 @@ def _resolve_one(doc: Doc, cand: Candidate, candidates: list[Candidate], done: l
     res = Resolved(mention)
     if mention.pronoun is not None:
         _resolve_pronoun(doc, cand, mention, done, people, paras, res)
-    elif mention.kind == "person" and mention.name:
+    elif mention.kind == "person" and mention.name and mention.head.pos_ == "PROPN":
         res.person = people.find(mention.name) or people.add(mention.name, mention.title, mention.start, True)
         if mention.anonymity_reason:
             res.person.anonymity_reason = mention.anonymity_reason
@@ -234,15 +234,14 @@ def _name_descriptions(resolved: list[Resolved], candidates: list[Candidate], pa
             continue
         if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in m.head.children):
             continue
-        for j in range(i + 1, len(resolved)):
-            other = resolved[j]
-            if paras.index(candidates[j].start) - paras.index(m.start) > 2:
-                break
-            if other.person is None:
-                continue
-            if other.person.first_seen > m.start and len(other.person.forms) >= 1:
+        if i + 1 < len(resolved):
+            other = resolved[i + 1]  # only the very next attribution, in the next paragraph at most
+            near = paras.index(candidates[i + 1].start) - paras.index(m.start) <= 1
+            named_there = other.mention is not None and other.person is not None and (
+                other.person.first_seen >= other.mention.start - 1
+            )
+            if near and named_there:
                 r.person = other.person
-            break
 
 
 def _speaker(r: Resolved, article_id: str) -> Speaker:

@@ -14,6 +14,7 @@ SPEECH_VERBS = frozenset(
     recommend propose demand order instruct declare proclaim assure reassure inform notify signal
     believe think feel hope fear expect doubt worry know understand guess reckon assume
     criticize criticise praise blast slam attack condemn question wonder dispute reject
+    read sing recite exclaim scream plead beg pray muse
     announce clarify specify highlight underline reiterate repeat insist acknowledge
     """.split()
 )
@@ -104,3 +105,13 @@ CHARACTERIZE_VERBS = frozenset(
 )
 # Of those, the ones whose object is content even without quote marks ("called for an inquiry").
 OBJECT_CONTENT_VERBS = frozenset("""urge demand cite accuse blame criticize criticise praise attack""".split())
+
+# Verbs of intention whose infinitive complement is the content: "Trump wants to build a wall".
+INTENTION_VERBS = frozenset(
+    """want plan refuse pledge promise vow agree decline propose intend hope seek threaten aim vow
+    support oppose favor favour urge encourage""".split()
+)
+OBJECT_PRONOUNS = frozenset({"them", "him", "me", "us", "whom"})
+
+# Collective nouns for groups of people: "the crowd chanted".
+GROUP_NOUNS = frozenset("""crowd audience demonstrators chorus congregation mob panel jury protesters""".split())

@@ -19,7 +19,10 @@ from indexer.extract.quotemarks import ALL_MARKS, QuoteSpan, find_quotes
 _TRANSCRIPT = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z.])(:)[ \t]+(?=\S)", re.MULTILINE)
 # A headline of the form "Pence: Flowers Won't Be at Debate"
 _HEADLINE = re.compile(r"\A[ \t]*((?:[A-Z][\w.'’-]+ ){0,3}[A-Z][\w.'’-]+)(:)[ \t]+(?=\S)")
-_NOT_TRANSCRIPT = frozenset({"Q", "A", "UPDATE", "NOTE", "EDITOR'S NOTE", "WATCH", "READ MORE", "RELATED"})
+_NOT_TRANSCRIPT = frozenset(
+    """Q A UPDATE UPDATED NOTE WATCH RELATED CLARIFICATION CORRECTION PHOTOS PHOTO VIDEO BREAKING EXCLUSIVE
+    ANALYSIS OPINION COMMENTARY EDITORIAL LIVE SOURCE SOURCES CREDIT""".split()
+) | {"EDITOR'S NOTE", "READ MORE"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CLIMB_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
 _PARTICLES = ("prt",)
@@ -82,6 +85,7 @@ def _cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
             cand = _according_to(tok)
         elif tok.pos_ in ("VERB", "AUX") and (
             tok.lemma_.lower() in lx.SPEECH_VERBS or tok.lemma_.lower() in lx.CHARACTERIZE_VERBS
+            or tok.lemma_.lower() in lx.INTENTION_VERBS
         ) and tok.dep_ not in (
             "aux",
             "auxpass",
@@ -116,6 +120,10 @@ def subject_of(tok: Token) -> Token | None:
         if cur is None:
             return None
         for child in cur.children:
+            if cur.tag_ == "VBG" and child.i > cur.i:
+                continue  # "saying her foot was swollen": that subject belongs to the clause
+            if child.lower_ in lx.OBJECT_PRONOUNS:
+                continue
             if child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("it", "there") or (
                 child.dep_ in _SUBJECT_DEPS and child.lower_ == "it" and tok.lemma_ not in ("say",)
             ):
@@ -133,7 +141,10 @@ def subject_of(tok: Token) -> Token | None:
                 if objs:
                     return objs[0]
         if cur.dep_ in _CLIMB_DEPS and cur.head is not cur:
-            cur = cur.head
+            if cur.dep_ == "acl" and cur.head.dep_ in ("dobj", "pobj", "attr"):
+                cur = cur.head.head  # "issued an alert advising ...": the one who issued it
+            else:
+                cur = cur.head
         else:
             return None
     return None
@@ -142,8 +153,8 @@ def subject_of(tok: Token) -> Token | None:
 def _content_tokens(tok: Token) -> tuple[int, int] | None:
     """Character span of the clause a cue introduces."""
     comps = [c for c in tok.children if c.dep_ == "ccomp"]
-    if not comps and tok.lemma_.lower() in ("urge", "ask", "call", "warn", "tell", "advise", "promise", "vow"):
-        comps = [c for c in tok.children if c.dep_ == "xcomp"]
+    if not comps and tok.lemma_.lower() in lx.INTENTION_VERBS | {"ask", "call", "warn", "tell", "advise"}:
+        comps = [c for c in tok.children if c.dep_ == "xcomp" and c.right_edge.i - c.i >= 2]
     if comps:
         comp = comps[-1] if len(comps) > 1 and comps[-1].i > tok.i else comps[0]
         lo, hi = comp.left_edge.i, comp.right_edge.i
@@ -162,7 +173,7 @@ def _content_tokens(tok: Token) -> tuple[int, int] | None:
         if lemma not in lx.SPEECH_VERBS:
             return None
     if tok.dep_ in ("parataxis",) or (
-        tok.dep_ in ("advcl", "conj", "ccomp") and tok.lemma_.lower() in ("say", "add", "write", "tell")
+        tok.dep_ in ("advcl", "conj", "ccomp") and lemma in lx.SPEECH_VERBS and lemma not in lx.WEAK_VERBS
         and _is_interjected(tok)
     ):
         head = tok.head
@@ -181,8 +192,10 @@ def _content_tokens(tok: Token) -> tuple[int, int] | None:
 def _is_interjected(tok: Token) -> bool:
     """ "The most modest, he said, would be ..." and "It is over, he said." """
     doc = tok.doc
-    left = doc[tok.left_edge.i - 1] if tok.left_edge.i > 0 else None
-    return left is not None and left.text in (",", "—", "–", "”", '"')
+    edge = tok.left_edge
+    left = doc[edge.i - 1] if edge.i > 0 else None
+    marks = (",", "—", "–", "”", '"')
+    return edge.text in marks or (left is not None and left.text in marks)
 
 
 def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int] | None:
@@ -201,6 +214,8 @@ def _inverted_subject(tok: Token) -> Token | None:
     i = tok.i + 1
     while i < len(doc) and (doc[i].dep_ in _PARTICLES or doc[i].is_space):
         i += 1
+    while i < len(doc) and doc[i].ent_type_ in ("DATE", "TIME"):
+        i += 1
     if i >= len(doc) or doc[i].pos_ not in ("PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM"):
         return None
     cur = doc[i]
@@ -209,16 +224,48 @@ def _inverted_subject(tok: Token) -> Token | None:
     return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") else None
 
 
+_NOT_SOURCES = frozenset({"DATE", "TIME", "ORDINAL", "MONEY", "QUANTITY"})
+
+
+def _valid_source(tok: Token | None, inside: bytearray) -> bool:
+    return tok is not None and not inside[tok.idx] and tok.ent_type_ not in _NOT_SOURCES and tok.pos_ != "VERB"
+
+
+def _left_subject(tok: Token, inside: bytearray) -> Token | None:
+    """ "...,” Flynn, a top Trump surrogate, said": the noun phrase between the quote and the cue."""
+    doc = tok.doc
+    i = tok.i - 1
+    while i >= 0 and (doc[i].dep_ in ("aux", "neg", "advmod") or doc[i].is_space):
+        i -= 1
+    if i < 0 or inside[doc[i].idx]:
+        return None
+    cur = doc[i]
+    if cur.is_punct and cur.text == ",":
+        i -= 1
+        cur = doc[i] if i >= 0 else cur
+    if inside[cur.idx] or cur.pos_ not in ("PROPN", "NOUN", "PRON", "PUNCT"):
+        return None
+    while cur.dep_ in ("appos", "compound", "flat", "punct") and cur.head.i < tok.i and cur.head is not cur:
+        cur = cur.head
+    return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") and not inside[cur.idx] else None
+
+
 def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     speaker = subject_of(tok)
-    if speaker is not None and inside[speaker.idx]:
+    after_quote = tok.i > 0 and (tok.nbor(-1).text in "”\"'" or (
+        tok.i > 1 and tok.nbor(-1).text == "," and tok.nbor(-2).text in "”\"'"))
+    if not _valid_source(speaker, inside) and after_quote:
         speaker = _inverted_subject(tok)
+        if not _valid_source(speaker, inside):
+            speaker = _left_subject(tok, inside)
+        if not _valid_source(speaker, inside):
+            speaker = None
     content = _content_tokens(tok)
     lemma = tok.lemma_.lower()
     if speaker is not None and speaker.lower_ in lx.FIRST_PERSON:
         return None
     if content is None:
-        if speaker is None or lemma in lx.WEAK_VERBS:
+        if speaker is None:
             return None
         # an orphan cue: kept so that a quote next to it can take it ("...,” he said.)
         return Candidate(-1, -1, "indirect", 0.0, cue=_cue_span(tok), cue_token=tok, speaker=speaker)
@@ -306,7 +353,7 @@ def _attach_quotes(doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], par
                 best.kind = "mixed"
                 best.confidence = max(best.confidence, 0.75)
         else:
-            cue = _nearby_cue(text, q, orphans + with_content, paras)
+            cue = _nearby_cue(doc, q, orphans + with_content, paras)
             if cue is not None:
                 if cue.start >= 0 and cue.kind == "direct" and cue in result:
                     cue.fragments += q.fragments
@@ -326,7 +373,9 @@ def _attach_quotes(doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], par
                 chosen = Candidate(q.start, q.end, "direct", 0.8, cue=signed[0], speaker_span=signed[1],
                                    fragments=list(q.fragments))
                 result.append(chosen)
-            elif previous is not None and _carries_on(text, q, previous, paras):
+            elif (previous := _previous_source(result, q, previous)) is not None and _carries_on(
+                text, q, previous, paras
+            ):
                 chosen = Candidate(q.start, q.end, "direct", 0.6, fragments=list(q.fragments),
                                    speaker=previous.speaker, speaker_span=previous.speaker_span,
                                    carried_from=previous.carried_from or previous)
@@ -339,6 +388,17 @@ def _attach_quotes(doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], par
             if chosen.cue_token is not None:
                 by_cue[chosen.cue_token.i] = chosen
     return result
+
+
+def _previous_source(found: list[Candidate], q: QuoteSpan, previous: Candidate | None) -> Candidate | None:
+    """The attribution with a known source that ends last before the quote starts."""
+    best = previous if previous is not None and previous.end <= q.start else None
+    for c in found:
+        if c.end <= q.start and (c.speaker is not None or c.speaker_span is not None) and (
+            best is None or c.end > best.end
+        ):
+            best = c
+    return best
 
 
 def _direct(q: QuoteSpan, cue: Candidate, confidence: float) -> Candidate:
@@ -356,8 +416,17 @@ def _unquoted_words(text: str, start: int, end: int) -> int:
     return words
 
 
-def _nearby_cue(text: str, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs) -> Candidate | None:
+def _sentence_break(doc: Doc, start: int, end: int) -> bool:
+    """A sentence-final mark between two offsets ("Ms." is one token, so it is not one)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    return any(t.text in (".", "!", "?") and start <= t.idx < end for t in span)
+
+
+def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs) -> Candidate | None:
     """A cue clause right after the quote ("...,” he said.) or right before it (He said: “...)."""
+    text = doc.text
     qa, qb = q.outer
     para_last = paras.index(q.end)
     para_first = paras.index(q.start)
@@ -368,14 +437,13 @@ def _nearby_cue(text: str, q: QuoteSpan, cues: list[Candidate], paras: Paragraph
         ca, cb = c.cue
         if qb <= ca and paras.index(ca) == para_last:
             gap = text[qb:ca]
-            sent_break = re.search(r"[.!?]\s", gap)
-            if len(gap) <= 60 and not sent_break:
+            if len(gap) <= 60 and not _sentence_break(doc, qb, ca):
                 dist = len(gap)
             else:
                 continue
         elif cb <= qa and paras.index(cb) == para_first:
             gap = text[cb:qa]
-            if len(gap) > 60 or re.search(r"[.!?]\s", gap):
+            if len(gap) > 60 or _sentence_break(doc, cb, qa):
                 continue
             if not re.search(r"[:,]\s*$", gap.rstrip()) and gap.strip() not in ("",) and len(gap.strip()) > 25:
                 continue
@@ -387,7 +455,7 @@ def _nearby_cue(text: str, q: QuoteSpan, cues: list[Candidate], paras: Paragraph
     return best[1] if best else None
 
 
-_SIGNATURE = re.compile(r"[ \t]*([―—–]|--)[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[^\n]{0,80}$",
+_SIGNATURE = re.compile(r"[^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,80}$",
                         re.MULTILINE)
 
 
@@ -430,7 +498,7 @@ def _transcript_candidates(text: str, existing: list[Candidate]) -> list[Candida
         matches.insert(0, head)
     for m in matches:
         label = m.group(1).strip()
-        if label in _NOT_TRANSCRIPT or len(label) < 2:
+        if label.upper() in _NOT_TRANSCRIPT or len(label) < 2 or label.split()[0] in ("The", "A", "An"):
             continue
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end

@@ -68,6 +68,10 @@ def mention_tokens(head: Token) -> Span:
 
     extend(head)
     doc = head.doc
+    for i in range(head.i - 1, lo - 1, -1):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            lo = i + 1  # a mention never runs across a line break
+            break
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
@@ -103,6 +107,8 @@ def classify(head: Token) -> Mention:
         return base
     if head.pos_ == "PROPN" and ent in ("GPE", "LOC") and _has_who_clause(head):
         base.kind, base.name = "person", strip_determiner(span.text)
+        base.anonymity_reason = anonymity_reason(head)
+        base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
         return base
     if lemma in lx.DOCUMENT_NOUNS or ent in ("WORK_OF_ART", "LAW"):
         base.kind, base.name = "document", strip_determiner(span.text)
@@ -114,8 +120,8 @@ def classify(head: Token) -> Mention:
             base.kind = "organization"
         base.name = strip_determiner(span.text)
         return base
-    if lemma in lx.PERSON_NOUNS or head.ent_type_ == "PERSON":
-        plural = head.tag_ in ("NNS", "NNPS")
+    if lemma in lx.PERSON_NOUNS or lemma in lx.GROUP_NOUNS or head.ent_type_ == "PERSON":
+        plural = head.tag_ in ("NNS", "NNPS") or lemma in lx.GROUP_NOUNS
         base.kind = "unnamed_group" if plural else "unnamed_person"
         base.name = strip_determiner(span.text)
         base.count = _count(head, det)
@@ -142,7 +148,7 @@ def split_title(person: Span, mention: Span) -> tuple[str | None, str]:
         name_tokens = list(person)
     title_tokens: list[Token] = []
     i = name_tokens[0].i - 1
-    while i >= mention.start and (doc[i].lower_ in lx.TITLE_WORDS or doc[i].text == "-"):
+    while i >= mention.start and (doc[i].lower_ in lx.TITLE_WORDS or doc[i].text in ("-", ".")):
         title_tokens.insert(0, doc[i])
         i -= 1
     name = doc[name_tokens[0].i : name_tokens[-1].i + 1].text
@@ -230,7 +236,7 @@ def _affiliation(head: Token) -> str | None:
         if lo < head.i:
             parts.append(doc[lo : head.i].text)
     for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ in ("at", "from", "of", "in", "with") and child.lower_ != "with":
+        if child.dep_ == "prep" and child.lower_ in ("at", "from", "of", "for"):
             objs = [g for g in child.children if g.dep_ == "pobj"]
             if objs and objs[0].ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
                 parts.append(doc[objs[0].left_edge.i : objs[0].right_edge.i + 1].text)
