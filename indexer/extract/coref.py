@@ -66,8 +66,12 @@ class People:
                 return p
             if len(pw) == 1 and pw[0] in words[1:]:
                 return p
-            if len(words) > 1 and len(pw) > 1 and words[-1] == pw[-1] and words[0][0] == pw[0][0] and (
-                words[0].rstrip(".") == pw[0].rstrip(".") or len(words[0].rstrip(".")) == 1
+            if (
+                len(words) > 1
+                and len(pw) > 1
+                and words[-1] == pw[-1]
+                and words[0][0] == pw[0][0]
+                and (words[0].rstrip(".") == pw[0].rstrip(".") or len(words[0].rstrip(".")) == 1)
             ):
                 return p
         return None
@@ -125,8 +129,14 @@ def _with_left_titles(ent: Span) -> Span:
     return doc[lo : ent.end]
 
 
-def _resolve_one(doc: Doc, cand: Candidate, candidates: list[Candidate], done: list[Resolved],
-                 people: People, paras: Paragraphs) -> Resolved:
+def _resolve_one(
+    doc: Doc,
+    cand: Candidate,
+    candidates: list[Candidate],
+    done: list[Resolved],
+    people: People,
+    paras: Paragraphs,
+) -> Resolved:
     if cand.carried_from is not None:
         idx = candidates.index(cand.carried_from) if cand.carried_from in candidates else -1
         if 0 <= idx < len(done):
@@ -151,8 +161,15 @@ def _resolve_one(doc: Doc, cand: Candidate, candidates: list[Candidate], done: l
     return res
 
 
-def _resolve_pronoun(doc: Doc, cand: Candidate, mention: Mention, done: list[Resolved], people: People,
-                     paras: Paragraphs, res: Resolved) -> None:
+def _resolve_pronoun(
+    doc: Doc,
+    cand: Candidate,
+    mention: Mention,
+    done: list[Resolved],
+    people: People,
+    paras: Paragraphs,
+    res: Resolved,
+) -> None:
     pron = mention.pronoun or ""
     pos = mention.start
     if pron in lx.RELATIVE_PRONOUNS:
@@ -162,7 +179,8 @@ def _resolve_pronoun(doc: Doc, cand: Candidate, mention: Mention, done: list[Res
             res.mention = _as_written(mention, antecedent)
             if antecedent.kind == "person" and antecedent.name:
                 res.person = people.find(antecedent.name) or people.add(
-                    antecedent.name, antecedent.title, antecedent.start, True)
+                    antecedent.name, antecedent.title, antecedent.start, True
+                )
                 if antecedent.anonymity_reason:
                     res.person.anonymity_reason = antecedent.anonymity_reason
         return
@@ -193,14 +211,25 @@ def _resolve_pronoun(doc: Doc, cand: Candidate, mention: Mention, done: list[Res
 
 def _as_written(pronoun: Mention, antecedent: Mention) -> Mention:
     """The antecedent's description at the pronoun's place in the text."""
-    return Mention(pronoun.start, pronoun.end, pronoun.text, pronoun.head, antecedent.kind, antecedent.anonymous,
-                   name=antecedent.name, title=antecedent.title, affiliation=antecedent.affiliation,
-                   count=antecedent.count, anonymity_reason=antecedent.anonymity_reason or
-                   pronoun.anonymity_reason, pronoun=pronoun.pronoun)
+    return Mention(
+        pronoun.start,
+        pronoun.end,
+        pronoun.text,
+        pronoun.head,
+        antecedent.kind,
+        antecedent.anonymous,
+        name=antecedent.name,
+        title=antecedent.title,
+        affiliation=antecedent.affiliation,
+        count=antecedent.count,
+        anonymity_reason=antecedent.anonymity_reason or pronoun.anonymity_reason,
+        pronoun=pronoun.pronoun,
+    )
 
 
-def _nearest_person(pos: int, gender: str, done: list[Resolved], people: People, paras: Paragraphs
-                    ) -> Person | None:
+def _nearest_person(
+    pos: int, gender: str, done: list[Resolved], people: People, paras: Paragraphs
+) -> Person | None:
     """The closest earlier person of a compatible gender: a subject or a speaker first."""
     para = paras.index(pos)
     options: list[tuple[int, int, Person]] = []
@@ -211,8 +240,11 @@ def _nearest_person(pos: int, gender: str, done: list[Resolved], people: People,
             continue
         options.append((offset, 1 if subject else 0, person))
     for prev in done:
-        if prev.person is not None and prev.mention is not None and prev.mention.start < pos and (
-            prev.person.gender in (None, gender)
+        if (
+            prev.person is not None
+            and prev.mention is not None
+            and prev.mention.start < pos
+            and (prev.person.gender in (None, gender))
         ):
             options.append((prev.mention.start, 2, prev.person))
     if not options:
@@ -237,8 +269,10 @@ def _name_descriptions(resolved: list[Resolved], candidates: list[Candidate], pa
         if i + 1 < len(resolved):
             other = resolved[i + 1]  # only the very next attribution, in the next paragraph at most
             near = paras.index(candidates[i + 1].start) - paras.index(m.start) <= 1
-            named_there = other.mention is not None and other.person is not None and (
-                other.person.first_seen >= other.mention.start - 1
+            named_there = (
+                other.mention is not None
+                and other.person is not None
+                and (other.person.first_seen >= other.mention.start - 1)
             )
             if near and named_there:
                 r.person = other.person
@@ -256,8 +290,17 @@ def _speaker(r: Resolved, article_id: str) -> Speaker:
             sp.anonymity_reason = r.person.anonymity_reason
             return sp
         return r.speaker if r.speaker.mention else Speaker()
-    sp = Speaker(mention=m.text, start=m.start, end=m.end, kind=m.kind, anonymous=m.anonymous,
-                 title=m.title, affiliation=m.affiliation, count=m.count, anonymity_reason=m.anonymity_reason)
+    sp = Speaker(
+        mention=m.text,
+        start=m.start,
+        end=m.end,
+        kind=m.kind,
+        anonymous=m.anonymous,
+        title=m.title,
+        affiliation=m.affiliation,
+        count=m.count,
+        anonymity_reason=m.anonymity_reason,
+    )
     if r.person is not None:
         sp.kind = "person"
         sp.name = r.person.name
@@ -276,5 +319,7 @@ def _speaker(r: Resolved, article_id: str) -> Speaker:
     sp.name = m.name
     if m.name:
         folded = fold_name(m.name)
-        sp.id = speaker_id(f"{article_id}\x1f{folded}" if m.anonymous or m.kind.startswith("unnamed") else folded)
+        sp.id = speaker_id(
+            f"{article_id}\x1f{folded}" if m.anonymous or m.kind.startswith("unnamed") else folded
+        )
     return sp

@@ -14,7 +14,24 @@ _CREDIT = re.compile(
 )
 _NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|de|van|von|al|bin|el|la|le)){0,3}")
 _NOT_NAMES = frozenset(
-    """By In And The Reporting This Additional Staff Writer Contributed Edited Writing From With For At""".split()
+    [
+        "By",
+        "In",
+        "And",
+        "The",
+        "Reporting",
+        "This",
+        "Additional",
+        "Staff",
+        "Writer",
+        "Contributed",
+        "Edited",
+        "Writing",
+        "From",
+        "With",
+        "For",
+        "At",
+    ]
 )
 _DATELINE = re.compile(r"\A\s*([A-Z][A-Z .,'’-]{1,40}?)(?:\s*\([^)]{1,40}\))?\s*[—–-]{1,2}\s")
 _MAX_CREDIT_CHARS = 400
@@ -41,7 +58,7 @@ def find_credits(text: str) -> Credits:
         credits.dateline = m.group(1).strip().rstrip(",").title()
     for para in re.finditer(r"[^\r\n]+", text):
         body = para.group()
-        if len(body) > _MAX_CREDIT_CHARS or any(q in body for q in "“”\""):
+        if len(body) > _MAX_CREDIT_CHARS or any(q in body for q in '“”"'):
             continue
         if not _CREDIT.search(body):
             continue

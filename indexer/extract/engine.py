@@ -68,10 +68,8 @@ def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[str]:
         if end < len(text):
             cut = text.rfind("\n", start + limit // 4, end)
             if cut < 0:
-                m = None
-                for m in re.finditer(r"[.!?]\s+", text[start + limit // 4 : end]):
-                    pass
-                cut = start + limit // 4 + m.end() - 1 if m else end - 1
+                ends = [m.end() for m in re.finditer(r"[.!?]\s+", text[start + limit // 4 : end])]
+                cut = start + limit // 4 + ends[-1] - 1 if ends else end - 1
             end = cut + 1
         chunks.append(text[start:end])
         start = end

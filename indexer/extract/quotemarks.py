@@ -101,12 +101,12 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     return [q for q in quotes if q.end > q.start]
 
 
-def _scan_paragraph(
-    text: str, pos: int, p_end: int, quotes: list[QuoteSpan]
-) -> tuple[QuoteSpan | None, str]:
+def _scan_paragraph(text: str, pos: int, p_end: int, quotes: list[QuoteSpan]) -> tuple[QuoteSpan | None, str]:
     while pos < p_end:
         ch = text[pos]
-        misused = ch in CLOSING and (pos == 0 or text[pos - 1] in "\n\r") and not text[pos + 1 : pos + 2].isspace()
+        misused = (
+            ch in CLOSING and (pos == 0 or text[pos - 1] in "\n\r") and not text[pos + 1 : pos + 2].isspace()
+        )
         if ch in OPENING or misused or (ch == STRAIGHT and _is_opening_straight(text, pos)):
             kind = STRAIGHT if ch == STRAIGHT else "curly"
             close = _find_close(text, pos + 1, p_end, kind)

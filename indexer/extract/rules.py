@@ -20,8 +20,30 @@ _TRANSCRIPT = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z.])(:)[ \
 # A headline of the form "Pence: Flowers Won't Be at Debate"
 _HEADLINE = re.compile(r"\A[ \t]*((?:[A-Z][\w.'’-]+ ){0,3}[A-Z][\w.'’-]+)(:)[ \t]+(?=\S)")
 _NOT_TRANSCRIPT = frozenset(
-    """Q A UPDATE UPDATED NOTE WATCH RELATED CLARIFICATION CORRECTION PHOTOS PHOTO VIDEO BREAKING EXCLUSIVE
-    ANALYSIS OPINION COMMENTARY EDITORIAL LIVE SOURCE SOURCES CREDIT""".split()
+    [
+        "Q",
+        "A",
+        "UPDATE",
+        "UPDATED",
+        "NOTE",
+        "WATCH",
+        "RELATED",
+        "CLARIFICATION",
+        "CORRECTION",
+        "PHOTOS",
+        "PHOTO",
+        "VIDEO",
+        "BREAKING",
+        "EXCLUSIVE",
+        "ANALYSIS",
+        "OPINION",
+        "COMMENTARY",
+        "EDITORIAL",
+        "LIVE",
+        "SOURCE",
+        "SOURCES",
+        "CREDIT",
+    ]
 ) | {"EDITOR'S NOTE", "READ MORE"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CLIMB_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
@@ -83,13 +105,19 @@ def _cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
         low = tok.lower_
         if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             cand = _according_to(tok)
-        elif tok.pos_ in ("VERB", "AUX") and (
-            tok.lemma_.lower() in lx.SPEECH_VERBS or tok.lemma_.lower() in lx.CHARACTERIZE_VERBS
-            or tok.lemma_.lower() in lx.INTENTION_VERBS
-        ) and tok.dep_ not in (
-            "aux",
-            "auxpass",
-            "amod",
+        elif (
+            tok.pos_ in ("VERB", "AUX")
+            and (
+                tok.lemma_.lower() in lx.SPEECH_VERBS
+                or tok.lemma_.lower() in lx.CHARACTERIZE_VERBS
+                or tok.lemma_.lower() in lx.INTENTION_VERBS
+            )
+            and tok.dep_
+            not in (
+                "aux",
+                "auxpass",
+                "amod",
+            )
         ):
             cand = _verb_cue(tok, inside)
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.SPEECH_NOUNS:
@@ -124,7 +152,7 @@ def subject_of(tok: Token) -> Token | None:
                 continue  # "saying her foot was swollen": that subject belongs to the clause
             if child.lower_ in lx.OBJECT_PRONOUNS:
                 continue
-            if child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("it", "there") or (
+            if (child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("it", "there")) or (
                 child.dep_ in _SUBJECT_DEPS and child.lower_ == "it" and tok.lemma_ not in ("say",)
             ):
                 if child.dep_ == "nsubjpass":
@@ -161,28 +189,38 @@ def _content_tokens(tok: Token) -> tuple[int, int] | None:
         return _trim(tok.doc, lo, hi)
     lemma = tok.lemma_.lower()
     if lemma in lx.CHARACTERIZE_VERBS:
-        right = [c for c in tok.rights if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "dative", "attr", "acomp")]
+        right = [
+            c for c in tok.rights if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "dative", "attr", "acomp")
+        ]
         if right:
             span = _trim(tok.doc, right[0].left_edge.i, right[-1].right_edge.i)
             if span is not None:
                 region = tok.doc.text[span[0] : span[1]]
-                if any(m in region for m in "“”\"") or "''" in region or (
-                    lemma in lx.OBJECT_CONTENT_VERBS and len(region.split()) >= 3
-                ) or (lemma == "call" and right[0].lower_ in ("for", "on")):
+                if (
+                    any(m in region for m in '“”"')
+                    or "''" in region
+                    or (lemma in lx.OBJECT_CONTENT_VERBS and len(region.split()) >= 3)
+                    or (lemma == "call" and right[0].lower_ in ("for", "on"))
+                ):
                     return span
         if lemma not in lx.SPEECH_VERBS:
             return None
     if tok.dep_ in ("parataxis",) or (
-        tok.dep_ in ("advcl", "conj", "ccomp") and lemma in lx.SPEECH_VERBS and lemma not in lx.WEAK_VERBS
+        tok.dep_ in ("advcl", "conj", "ccomp")
+        and lemma in lx.SPEECH_VERBS
+        and lemma not in lx.WEAK_VERBS
         and _is_interjected(tok)
     ):
         head = tok.head
         sent = tok.sent
         lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i, sent.end - 1)
         cue_lo, cue_hi = tok.left_edge.i, tok.right_edge.i
-        left = (lo, cue_lo - 1) if cue_lo - 1 >= lo else None
-        right = (cue_hi + 1, hi) if hi >= cue_hi + 1 else None
-        parts = [p for p in (left, right) if p and p[1] - p[0] >= 1]
+        pieces: list[tuple[int, int]] = []
+        if cue_lo - 1 >= lo:
+            pieces.append((lo, cue_lo - 1))
+        if hi >= cue_hi + 1:
+            pieces.append((cue_hi + 1, hi))
+        parts = [p for p in pieces if p[1] - p[0] >= 1]
         if not parts:
             return None
         return _trim(tok.doc, parts[0][0], parts[-1][1])
@@ -228,7 +266,9 @@ _NOT_SOURCES = frozenset({"DATE", "TIME", "ORDINAL", "MONEY", "QUANTITY"})
 
 
 def _valid_source(tok: Token | None, inside: bytearray) -> bool:
-    return tok is not None and not inside[tok.idx] and tok.ent_type_ not in _NOT_SOURCES and tok.pos_ != "VERB"
+    return (
+        tok is not None and not inside[tok.idx] and tok.ent_type_ not in _NOT_SOURCES and tok.pos_ != "VERB"
+    )
 
 
 def _left_subject(tok: Token, inside: bytearray) -> Token | None:
@@ -252,8 +292,10 @@ def _left_subject(tok: Token, inside: bytearray) -> Token | None:
 
 def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     speaker = subject_of(tok)
-    after_quote = tok.i > 0 and (tok.nbor(-1).text in "”\"'" or (
-        tok.i > 1 and tok.nbor(-1).text == "," and tok.nbor(-2).text in "”\"'"))
+    after_quote = tok.i > 0 and (
+        tok.nbor(-1).text in "”\"'"
+        or (tok.i > 1 and tok.nbor(-1).text == "," and tok.nbor(-2).text in "”\"'")
+    )
     if not _valid_source(speaker, inside) and after_quote:
         speaker = _inverted_subject(tok)
         if not _valid_source(speaker, inside):
@@ -273,9 +315,30 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         return None
     if lemma in lx.WEAK_VERBS and content[1] - content[0] < 12:
         return None
+    content = _within_paragraph(tok, content)
+    if _ANONYMITY_TERMS.search(tok.doc.text[content[0] : content[1]]) and lemma in (
+        "ask",
+        "request",
+        "insist",
+    ):
+        return None  # "asked that his surname not be published" is a condition, not a statement
     confidence = 0.55 if lemma in lx.WEAK_VERBS else 0.7
-    return Candidate(content[0], content[1], "indirect", confidence, cue=_cue_span(tok), cue_token=tok,
-                     speaker=speaker)
+    return Candidate(
+        content[0], content[1], "indirect", confidence, cue=_cue_span(tok), cue_token=tok, speaker=speaker
+    )
+
+
+_ANONYMITY_TERMS = re.compile(r"\b(?:name|surname|identity)s? (?:not )?be\b|\banonymity\b")
+
+
+def _within_paragraph(tok: Token, span: tuple[int, int]) -> tuple[int, int]:
+    """Indirect content never runs past the paragraph of its cue (headlines have no full stop)."""
+    text = tok.doc.text
+    para_start = max(text.rfind("\n", 0, tok.idx) + 1, 0)
+    nl = text.find("\n", tok.idx)
+    para_end = len(text) if nl < 0 else nl
+    start, end = max(span[0], para_start), min(span[1], para_end)
+    return (start, end) if end > start else span
 
 
 def _according_to(tok: Token) -> Candidate | None:
@@ -299,13 +362,24 @@ def _according_to(tok: Token) -> Candidate | None:
         span = _trim(doc, lo, hi)
     if span is None:
         return None
-    return Candidate(span[0], span[1], "indirect", 0.7, cue=(tok.idx, to.idx + len(to.text)), cue_token=tok,
-                     speaker=objs[0])
+    span = _within_paragraph(tok, span)
+    return Candidate(
+        span[0],
+        span[1],
+        "indirect",
+        0.7,
+        cue=(tok.idx, to.idx + len(to.text)),
+        cue_token=tok,
+        speaker=objs[0],
+    )
 
 
 def _noun_cue(tok: Token) -> Candidate | None:
-    clause = [c for c in tok.children if c.dep_ in ("acl", "ccomp") and any(
-        g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+    clause = [
+        c
+        for c in tok.children
+        if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+    ]
     if not clause:
         return None
     speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
@@ -318,11 +392,20 @@ def _noun_cue(tok: Token) -> Candidate | None:
     span = _trim(tok.doc, clause[0].left_edge.i, clause[0].right_edge.i)
     if span is None:
         return None
-    return Candidate(span[0], span[1], "indirect", 0.5, cue=(tok.idx, tok.idx + len(tok.text)), cue_token=tok,
-                     speaker=speaker)
+    return Candidate(
+        span[0],
+        span[1],
+        "indirect",
+        0.5,
+        cue=(tok.idx, tok.idx + len(tok.text)),
+        cue_token=tok,
+        speaker=speaker,
+    )
 
 
-def _attach_quotes(doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], paras: Paragraphs) -> list[Candidate]:
+def _attach_quotes(
+    doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], paras: Paragraphs
+) -> list[Candidate]:
     """Tie each quote to the cue whose clause holds it, a cue next to it, or the previous speaker."""
     text = doc.text
     with_content = [c for c in cues if c.start >= 0]
@@ -338,9 +421,12 @@ def _attach_quotes(doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], par
         if best is not None and best.overlap(q.start, q.end) > 0.5 * min(qlen, best.end - best.start):
             chosen = best
             unquoted = _unquoted_words(text, best.start, best.end)
-            if best.kind == "direct" or (best.start >= qa - 1 and best.end <= qb + 1) or (
-                best.start >= q.start - 2 and best.end <= q.end + 2
-            ) or unquoted <= 2:
+            if (
+                best.kind == "direct"
+                or (best.start >= qa - 1 and best.end <= qb + 1)
+                or (best.start >= q.start - 2 and best.end <= q.end + 2)
+                or unquoted <= 2
+            ):
                 if best.kind == "direct":
                     best.fragments.append((q.start, q.end))
                     best.end = max(best.end, q.end)
@@ -370,15 +456,29 @@ def _attach_quotes(doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], par
                     result.append(cue)
                     chosen = cue
             elif (signed := _dash_signature(text, q)) is not None:
-                chosen = Candidate(q.start, q.end, "direct", 0.8, cue=signed[0], speaker_span=signed[1],
-                                   fragments=list(q.fragments))
+                chosen = Candidate(
+                    q.start,
+                    q.end,
+                    "direct",
+                    0.8,
+                    cue=signed[0],
+                    speaker_span=signed[1],
+                    fragments=list(q.fragments),
+                )
                 result.append(chosen)
             elif (previous := _previous_source(result, q, previous)) is not None and _carries_on(
                 text, q, previous, paras
             ):
-                chosen = Candidate(q.start, q.end, "direct", 0.6, fragments=list(q.fragments),
-                                   speaker=previous.speaker, speaker_span=previous.speaker_span,
-                                   carried_from=previous.carried_from or previous)
+                chosen = Candidate(
+                    q.start,
+                    q.end,
+                    "direct",
+                    0.6,
+                    fragments=list(q.fragments),
+                    speaker=previous.speaker,
+                    speaker_span=previous.speaker_span,
+                    carried_from=previous.carried_from or previous,
+                )
                 result.append(chosen)
             elif q.words(text) >= 8 and _is_sentence_like(text, q):
                 chosen = Candidate(q.start, q.end, "direct", 0.3, fragments=list(q.fragments))
@@ -394,22 +494,32 @@ def _previous_source(found: list[Candidate], q: QuoteSpan, previous: Candidate |
     """The attribution with a known source that ends last before the quote starts."""
     best = previous if previous is not None and previous.end <= q.start else None
     for c in found:
-        if c.end <= q.start and (c.speaker is not None or c.speaker_span is not None) and (
-            best is None or c.end > best.end
+        if (
+            c.end <= q.start
+            and (c.speaker is not None or c.speaker_span is not None)
+            and (best is None or c.end > best.end)
         ):
             best = c
     return best
 
 
 def _direct(q: QuoteSpan, cue: Candidate, confidence: float) -> Candidate:
-    return Candidate(q.start, q.end, "direct", confidence, cue=cue.cue, cue_token=cue.cue_token,
-                     speaker=cue.speaker, fragments=list(q.fragments))
+    return Candidate(
+        q.start,
+        q.end,
+        "direct",
+        confidence,
+        cue=cue.cue,
+        cue_token=cue.cue_token,
+        speaker=cue.speaker,
+        fragments=list(q.fragments),
+    )
 
 
 def _unquoted_words(text: str, start: int, end: int) -> int:
     words, quoted = 0, False
     for m in re.finditer(r"[“”\"]|\w+", text[start:end]):
-        if m.group() in "“”\"":
+        if m.group() in '“”"':
             quoted = not quoted
         elif not quoted:
             words += 1
@@ -445,7 +555,11 @@ def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs
             gap = text[cb:qa]
             if len(gap) > 60 or _sentence_break(doc, cb, qa):
                 continue
-            if not re.search(r"[:,]\s*$", gap.rstrip()) and gap.strip() not in ("",) and len(gap.strip()) > 25:
+            if (
+                not re.search(r"[:,]\s*$", gap.rstrip())
+                and gap.strip() not in ("",)
+                and len(gap.strip()) > 25
+            ):
                 continue
             dist = len(gap) + 5
         else:
@@ -455,8 +569,9 @@ def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs
     return best[1] if best else None
 
 
-_SIGNATURE = re.compile(r"[^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,80}$",
-                        re.MULTILINE)
+_SIGNATURE = re.compile(
+    r"[^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,80}$", re.MULTILINE
+)
 
 
 def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -476,12 +591,12 @@ def _carries_on(text: str, q: QuoteSpan, previous: Candidate, paras: Paragraphs)
     if gap_paras > 1:
         return False
     before = text[max(0, q.start - 3) : q.start - 1].strip()
-    starts_sentence = before == "" or before[-1:] in ".!?:”\"—"
+    starts_sentence = before == "" or before[-1:] in '.!?:”"—'
     if not starts_sentence:
         return False
     if gap_paras == 1:
         between = text[previous.end : q.start - 1]
-        return len(between.strip().strip("”\".,")) < 80 and q.words(text) >= 4
+        return len(between.strip().strip('”".,')) < 80 and q.words(text) >= 4
     return q.words(text) >= 4
 
 
@@ -507,21 +622,38 @@ def _transcript_candidates(text: str, existing: list[Candidate]) -> list[Candida
             end -= 1
         if end - m.end() < 3:
             continue
-        out.append(Candidate(m.end(), end, "direct", 0.8, cue=(m.start(2), m.end(2)),
-                             speaker_span=(m.start(1), m.start(1) + len(label)), fragments=[(m.end(), end)]))
+        out.append(
+            Candidate(
+                m.end(),
+                end,
+                "direct",
+                0.8,
+                cue=(m.start(2), m.end(2)),
+                speaker_span=(m.start(1), m.start(1) + len(label)),
+                fragments=[(m.end(), end)],
+            )
+        )
     return out
 
 
 def _drop_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     kept: list[Candidate] = []
     rank = {"direct": 2, "mixed": 2, "indirect": 1}
-    ordered = sorted(candidates, key=lambda c: (-(c.speaker is not None or c.speaker_span is not None),
-                                                -rank[c.kind], -c.confidence, c.start))
+    ordered = sorted(
+        candidates,
+        key=lambda c: (
+            -(c.speaker is not None or c.speaker_span is not None),
+            -rank[c.kind],
+            -c.confidence,
+            c.start,
+        ),
+    )
     for c in ordered:
         if c.start < 0 or c.end <= c.start:
             continue
-        clash = next((k for k in kept if k.overlap(c.start, c.end) > 0.5 * min(c.end - c.start, k.end - k.start)),
-                     None)
+        clash = next(
+            (k for k in kept if k.overlap(c.start, c.end) > 0.5 * min(c.end - c.start, k.end - k.start)), None
+        )
         if clash is None:
             kept.append(c)
     return sorted(kept, key=lambda c: (c.start, c.end))

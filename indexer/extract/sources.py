@@ -19,12 +19,36 @@ _ANON_REASON = re.compile(
     r"|(?:declined|refused|asked|requested) (?:not )?to be (?:named|identified)[^.;]*"
     r"|(?:was|were|is|are)n?(?:’t|'t| not) authori[sz]ed to [^.;]*"
     r"|in exchange for anonymity[^.;]*"
+    r"|(?:asked|requested|insisted) that (?:his|her|their) (?:full |last |family )?"
+    r"(?:name|surname)s? not be[^.;]*"
     r"|(?:who|which) (?:requested|asked for|demanded|insisted on) anonymity[^.;]*)",
     re.IGNORECASE,
 )
 _GENERIC_MODIFIERS = frozenset(
-    """senior top high-ranking ranking former current other several many some few local
-    unnamed anonymous certain key leading prominent longtime veteran young old""".split()
+    [
+        "senior",
+        "top",
+        "high-ranking",
+        "ranking",
+        "former",
+        "current",
+        "other",
+        "several",
+        "many",
+        "some",
+        "few",
+        "local",
+        "unnamed",
+        "anonymous",
+        "certain",
+        "key",
+        "leading",
+        "prominent",
+        "longtime",
+        "veteran",
+        "young",
+        "old",
+    ]
 )
 
 
@@ -57,14 +81,19 @@ def mention_tokens(head: Token) -> Span:
     def extend(tok: Token) -> None:
         nonlocal lo, hi
         for child in tok.children:
-            if child.dep_ in _KEEP_DEPS or (child.dep_ == "prep" and child.lower_ in ("of", "at", "for")):
-                if child.dep_ == "prep" and child.i < head.i:
-                    continue
-                lo, hi = min(lo, child.left_edge.i), max(hi, child.right_edge.i)
-                if child.dep_ != "prep":
-                    extend(child)
-            elif child.dep_ == "punct" and child.i < head.i and child.text in "'’":
-                continue
+            wanted = (
+                child.dep_ in _KEEP_DEPS
+                or (child.dep_ == "prep" and child.lower_ in ("of", "at", "for") and child.i > head.i)
+                or (child.dep_ in ("pobj", "possessive") and tok.dep_ in ("prep", "poss", "compound", "nmod"))
+                or (
+                    child.dep_ == "prep" and tok.dep_ == "amod"  # "a person familiar with the talks"
+                )
+            )
+            if child.dep_ == "case" or (child.dep_ == "punct" and child.text in "'’" and child.i < head.i):
+                wanted = True
+            if wanted:
+                lo, hi = min(lo, child.i), max(hi, child.i)
+                extend(child)
 
     extend(head)
     doc = head.doc
@@ -82,7 +111,6 @@ def mention_tokens(head: Token) -> Span:
 def classify(head: Token) -> Mention:
     """Classify the source whose syntactic head is `head`."""
     span = mention_tokens(head)
-    doc = head.doc
     base = Mention(span.start_char, span.end_char, span.text, head, "unknown", False)
     low = head.lower_
     if head.pos_ == "PRON" or low in lx.RELATIVE_PRONOUNS:
@@ -99,6 +127,15 @@ def classify(head: Token) -> Mention:
     lemma = head.lemma_.lower()
     ent = head.ent_type_
     det = _determiner(head)
+    appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    if appos is not None and head.pos_ != "PROPN":
+        named = classify(appos)  # "The union's chief negotiator, Priya Natarajan, warned"
+        if named.kind == "person":
+            named.start, named.end, named.text, named.head = base.start, base.end, base.text, head
+            return named
+    if lemma == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+        base.kind, base.anonymous, base.count, base.name = "unnamed_person", True, 1, span.text
+        return base
     if head.pos_ == "PROPN" and ent not in ("ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"):
         title, name = split_title(span, span)
         base.kind, base.name, base.title = "person", name, title
@@ -120,7 +157,7 @@ def classify(head: Token) -> Mention:
             base.kind = "organization"
         base.name = strip_determiner(span.text)
         return base
-    if lemma in lx.PERSON_NOUNS or lemma in lx.GROUP_NOUNS or head.ent_type_ == "PERSON":
+    if lemma in lx.PERSON_NOUNS or lemma in lx.GROUP_NOUNS or head.ent_type_ == "PERSON" or _agent_noun(head):
         plural = head.tag_ in ("NNS", "NNPS") or lemma in lx.GROUP_NOUNS
         base.kind = "unnamed_group" if plural else "unnamed_person"
         base.name = strip_determiner(span.text)
@@ -180,6 +217,12 @@ def _person_entity(span: Span) -> Span | None:
     return None
 
 
+def _agent_noun(head: Token) -> bool:
+    """ "operator", "economist", "historian": a common noun that names a person by what they do."""
+    lemma = head.lemma_.lower()
+    return head.pos_ == "NOUN" and len(lemma) > 5 and lemma.endswith(("er", "or", "ist", "ian", "ant"))
+
+
 def _is_partial_name(name: str | None) -> bool:
     return bool(name) and len((name or "").split()) == 1
 
@@ -224,9 +267,13 @@ def _affiliation(head: Token) -> str | None:
     """ "Iraqi" in "Senior Iraqi officials", "U.S. defense" in "U.S. defense officials"."""
     doc: Doc = head.doc
     mods = [
-        c for c in head.lefts
-        if c.dep_ in lx.AFFILIATION_DEPS and c.dep_ != "poss" and c.lower_ not in _GENERIC_MODIFIERS
-        and not c.like_num and c.lower_ not in lx.TITLE_WORDS
+        c
+        for c in head.lefts
+        if c.dep_ in lx.AFFILIATION_DEPS
+        and c.dep_ != "poss"
+        and c.lower_ not in _GENERIC_MODIFIERS
+        and not c.like_num
+        and c.lower_ not in lx.TITLE_WORDS
     ]
     parts: list[str] = []
     if mods:
@@ -239,5 +286,5 @@ def _affiliation(head: Token) -> str | None:
         if child.dep_ == "prep" and child.lower_ in ("at", "from", "of", "for"):
             objs = [g for g in child.children if g.dep_ == "pobj"]
             if objs and objs[0].ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
-                parts.append(doc[objs[0].left_edge.i : objs[0].right_edge.i + 1].text)
+                parts.append(mention_tokens(objs[0]).text)
     return " ".join(parts) if parts else None

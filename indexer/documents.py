@@ -1,0 +1,165 @@
+"""Turn attribution records into the documents the Elasticsearch indices hold, and into bulk actions.
+
+Pure functions, no I/O. A quote document is the record of `quotes extract` (see
+`Attribution.to_dict`) plus `speaker.name_folded`; its `_id` is the record's `quote_id`, which is
+derived from the article id and the content offsets, so sending the same record twice overwrites
+the same document instead of adding a second one. Nothing time-dependent goes into a document
+here (the loader may stamp `indexed_at` when it sends), so the same input always gives the same
+documents.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from indexer.model import EXTRACTOR_VERSION
+from indexer.names import fold_name
+
+if TYPE_CHECKING:
+    from indexer.extract.engine import ArticleResult
+
+__all__ = [
+    "BulkAction",
+    "article_document",
+    "article_document_from_records",
+    "bulk_actions",
+    "quote_document",
+    "record_actions",
+]
+
+DocumentKind = Literal["quote", "article"]
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """One `index` operation: the document, where it goes, and the article it belongs to.
+
+    `last` marks the final action of an article: once every action of the article up to and
+    including this one is acknowledged, the article is done (and can be checkpointed).
+    """
+
+    index: str
+    id: str
+    source: dict[str, Any]
+    article_id: str
+    kind: DocumentKind
+    last: bool = False
+
+    def header(self) -> dict[str, Any]:
+        return {"index": {"_index": self.index, "_id": self.id}}
+
+
+def folded_speaker(speaker: Mapping[str, Any] | None) -> str | None:
+    """The speaker's name (or, for an unnamed source, the mention) folded for tolerant matching."""
+    if not speaker:
+        return None
+    label = speaker.get("name") or speaker.get("mention")
+    if not isinstance(label, str):
+        return None
+    return fold_name(label) or None
+
+
+def quote_document(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The quotes-index document for one record; the record is not modified."""
+    doc = dict(record)
+    speaker = record.get("speaker")
+    if isinstance(speaker, Mapping):
+        doc["speaker"] = {**speaker, "name_folded": folded_speaker(speaker)}
+    return doc
+
+
+def article_document_from_records(
+    article_id: str, article: Mapping[str, Any] | None, records: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The articles-index document: the article's metadata and a summary of its attributions."""
+    meta = dict(article or {})
+    speakers: dict[str, None] = {}
+    speaker_ids: dict[str, None] = {}
+    quote_count = 0
+    anonymous = False
+    version = EXTRACTOR_VERSION
+    for record in records:
+        quote_count += 1
+        version = record.get("extractor_version") or version
+        speaker = record.get("speaker") or {}
+        if speaker.get("name"):
+            speakers[speaker["name"]] = None
+        if speaker.get("id"):
+            speaker_ids[speaker["id"]] = None
+        anonymous = anonymous or bool(speaker.get("anonymous"))
+    return {
+        "article_id": article_id,
+        "title": meta.get("title"),
+        "url": meta.get("url"),
+        "outlet": meta.get("outlet"),
+        "published_at": meta.get("published_at"),
+        "reporters": list(meta.get("reporters") or []),
+        "quote_count": quote_count,
+        "speakers": list(speakers),
+        "speaker_ids": list(speaker_ids),
+        "has_anonymous_source": anonymous,
+        "extractor_version": version,
+    }
+
+
+def article_document(result: ArticleResult) -> dict[str, Any]:
+    """The articles-index document for one extraction result."""
+    return article_document_from_records(result.article.id, result.article_metadata(), result.records())
+
+
+def _article_actions(
+    article_id: str,
+    article: Mapping[str, Any] | None,
+    records: list[dict[str, Any]],
+    quotes_index: str,
+    articles_index: str | None,
+) -> Iterator[BulkAction]:
+    quotes = [quote_document(r) for r in records]
+    for i, doc in enumerate(quotes):
+        last = articles_index is None and i == len(quotes) - 1
+        yield BulkAction(quotes_index, str(doc["quote_id"]), doc, article_id, "quote", last)
+    if articles_index is not None:
+        yield BulkAction(
+            articles_index,
+            article_id,
+            article_document_from_records(article_id, article, records),
+            article_id,
+            "article",
+            True,
+        )
+
+
+def bulk_actions(
+    results: Iterable[ArticleResult],
+    quotes_index: str = "quotes",
+    articles_index: str | None = "articles",
+) -> Iterator[BulkAction]:
+    """Quote actions then the article action, article by article; failed extractions are skipped.
+
+    An article without attributions still yields its article document (so it is done), unless
+    `articles_index` is None, in which case it yields nothing.
+    """
+    for result in results:
+        if result.error is not None:
+            continue
+        yield from _article_actions(
+            result.article.id, result.article_metadata(), result.records(), quotes_index, articles_index
+        )
+
+
+def record_actions(
+    records: Iterable[dict[str, Any]],
+    quotes_index: str = "quotes",
+    articles_index: str | None = "articles",
+) -> Iterator[BulkAction]:
+    """Bulk actions for records as written by `quotes extract` (one article's records are adjacent).
+
+    Records are grouped by consecutive `article_id`; only one article's records are held at a time.
+    """
+    for article_id, group in itertools.groupby(records, key=lambda r: str(r.get("article_id"))):
+        batch = list(group)
+        article = batch[0].get("article") if isinstance(batch[0].get("article"), Mapping) else None
+        yield from _article_actions(article_id, article, batch, quotes_index, articles_index)

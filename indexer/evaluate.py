@@ -1,0 +1,175 @@
+"""Scores predicted attributions against brat standoff gold (the PolNeAR format).
+
+The metric is the reference one of the evaluation set: a prediction matches a gold relation when their
+content spans overlap by at least half of the shorter one (one-to-one, greedy by overlap); a matched
+pair's source is right when the predicted speaker mention overlaps a gold Source span.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+QUOTE_MARKS = '“”"'
+_ANN_LINE = re.compile(r"^(T|E|A|R|#)\d*\t")
+
+Frags = list[tuple[int, int]]
+
+
+@dataclass
+class GoldRelation:
+    content: Frags
+    source: Frags
+    quoted: bool
+
+
+class EvaluationError(Exception):
+    """The gold folder or the predictions cannot be read."""
+
+
+def _annotation_file(stem: str, ann_dir: Path, names: list[str]) -> Path | None:
+    exact = f"{stem}.ann"
+    if exact in names:
+        return ann_dir / exact
+    prefixed = sorted(n for n in names if n.startswith(stem + "_") and n.endswith(".ann"))
+    return ann_dir / prefixed[0] if prefixed else None
+
+
+def load_gold(folder: str | Path) -> dict[str, list[GoldRelation]]:
+    """Gold relations per article stem from `folder/text/*.txt` and `folder/attributions/*.ann`."""
+    root = Path(folder)
+    text_dir, ann_dir = root / "text", root / "attributions"
+    if not text_dir.is_dir() or not ann_dir.is_dir():
+        raise EvaluationError(f"{root}: expected the folders text/ and attributions/ (brat standoff gold)")
+    names = sorted(p.name for p in ann_dir.iterdir())
+    gold: dict[str, list[GoldRelation]] = {}
+    for txt in sorted(text_dir.glob("*.txt")):
+        text = txt.read_text(encoding="utf-8")
+        ann = _annotation_file(txt.stem, ann_dir, names)
+        gold[txt.stem] = _relations(text, ann) if ann else []
+    return gold
+
+
+def _relations(text: str, ann: Path) -> list[GoldRelation]:
+    spans: dict[str, Frags] = {}
+    events: list[dict[str, list[str]]] = []
+    with open(ann, encoding="utf-8") as fh:
+        lines = [raw.rstrip("\n") for raw in fh]
+    for line in lines:
+        if not _ANN_LINE.match(line):
+            continue  # the rest of a span whose text runs onto the next line
+        cols = line.split("\t")
+        if line.startswith("T"):
+            offsets = cols[1].split(" ", 1)[1]
+            spans[cols[0]] = [(int(a), int(b)) for a, b in (p.split() for p in offsets.split(";"))]
+        elif line.startswith("E"):
+            roles: dict[str, list[str]] = defaultdict(list)
+            for part in cols[1].split():
+                role, _, tid = part.partition(":")
+                roles[role.rstrip("0123456789")].append(tid)
+            events.append(roles)
+    out: list[GoldRelation] = []
+    for roles in events:
+        content = [f for tid in roles.get("Content", []) for f in spans.get(tid, [])]
+        if not content:
+            continue
+        source = [f for tid in roles.get("Source", []) for f in spans.get(tid, [])]
+        quoted = any(m in text[a:b] for a, b in content for m in QUOTE_MARKS)
+        out.append(GoldRelation(content, source, quoted))
+    return out
+
+
+def _overlap(a: Frags, b: Frags) -> int:
+    return sum(max(0, min(x2, y2) - max(x1, y1)) for x1, x2 in a for y1, y2 in b)
+
+
+def _length(frags: Frags) -> int:
+    return sum(b - a for a, b in frags)
+
+
+def read_predictions(path: str | Path) -> list[dict[str, Any]]:
+    preds: list[dict[str, Any]] = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                preds.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise EvaluationError(f"{path}:{n}: invalid JSON ({exc.msg})") from exc
+    return preds
+
+
+def score(gold: dict[str, list[GoldRelation]], predictions: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The reference figures: content P/R/F1, attribution F1 and the recalls on quoted gold."""
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in predictions:
+        by_article[p["article_id"]].append(p)
+    t: Counter[str] = Counter()
+    for art, relations in gold.items():
+        preds = by_article.get(art, [])
+        pairs = _match(relations, preds)
+        t["gold"] += len(relations)
+        t["pred"] += len(preds)
+        t["match"] += len(pairs)
+        t["gold_quoted"] += sum(g.quoted for g in relations)
+        for gi, pi in pairs:
+            g, speaker = relations[gi], preds[pi].get("speaker") or {}
+            right = (
+                bool(g.source)
+                and speaker.get("start") is not None
+                and speaker.get("end") is not None
+                and (_overlap(g.source, [(speaker["start"], speaker["end"])]) > 0)
+            )
+            t["source_ok"] += right
+            if g.quoted:
+                t["match_quoted"] += 1
+                t["source_ok_quoted"] += right
+    return _report(t)
+
+
+def _match(relations: list[GoldRelation], preds: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    scored: list[tuple[int, int, int]] = []
+    for gi, g in enumerate(relations):
+        for pi, p in enumerate(preds):
+            frag = [(int(p["start"]), int(p["end"]))]
+            ov = _overlap(g.content, frag)
+            if ov and ov >= 0.5 * min(_length(g.content), _length(frag)):
+                scored.append((ov, gi, pi))
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for _, gi, pi in sorted(scored, reverse=True):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            pairs.append((gi, pi))
+    return pairs
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 0.0
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _report(t: Counter[str]) -> dict[str, Any]:
+    precision, recall = _ratio(t["match"], t["pred"]), _ratio(t["match"], t["gold"])
+    src_p, src_r = _ratio(t["source_ok"], t["pred"]), _ratio(t["source_ok"], t["gold"])
+    return {
+        "pred": t["pred"],
+        "gold": t["gold"],
+        "content_P": round(precision, 3),
+        "content_R": round(recall, 3),
+        "content_F1": round(_f1(precision, recall), 3),
+        "attribution_F1": round(_f1(src_p, src_r), 3),
+        "quoted_content_R": round(_ratio(t["match_quoted"], t["gold_quoted"]), 3),
+        "quoted_attribution_R": round(_ratio(t["source_ok_quoted"], t["gold_quoted"]), 3),
+    }

@@ -1,0 +1,191 @@
+"""Search the attribution index: full-text quotes with filters, and the most quoted speakers.
+
+The query text goes through ``simple_query_string``, which never fails on user syntax (an
+unbalanced quote or parenthesis is taken literally). Speaker names are matched on
+``speaker.name_folded`` (lower-case, no diacritics, see `fold_name`), word by word, each word as
+the start of a word of the name: "salami" finds "Hossein Salami", "jose" finds "José Ñúñez".
+Only core Elasticsearch features are used (no analysis plugins).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from indexer.names import fold_name
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+__all__ = ["SearchError", "build_query", "search_quotes", "speaker_query", "top_speakers"]
+
+QUOTE_TYPES = ("direct", "indirect", "mixed")
+_WILDCARD_SPECIAL = re.compile(r"([*?\\])")
+
+
+class SearchError(Exception):
+    """A search that could not run (bad date, missing index, server down); the message is one line."""
+
+
+def speaker_query(name: str) -> dict[str, Any] | None:
+    """Every word of `name` (folded) must start a word of the speaker's folded name or mention."""
+    words = fold_name(name).split()
+    if not words:
+        return None
+    clauses = []
+    for word in words:
+        escaped = _WILDCARD_SPECIAL.sub(r"\\\1", word)
+        clauses.append(
+            {
+                "bool": {
+                    "should": [
+                        {"prefix": {"speaker.name_folded": {"value": word}}},
+                        {"wildcard": {"speaker.name_folded": {"value": f"* {escaped}*"}}},
+                    ],
+                    "minimum_should_match": 1,
+                }
+            }
+        )
+    return clauses[0] if len(clauses) == 1 else {"bool": {"filter": clauses}}
+
+
+def build_query(
+    query: str = "",
+    speaker: str | None = None,
+    anonymous: bool | None = None,
+    type: str | None = None,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> dict[str, Any]:
+    """The Elasticsearch query for the given options (pure; `search_quotes` sends it)."""
+    if type is not None and type not in QUOTE_TYPES:
+        raise SearchError(f"unknown quote type {type!r}; use one of {', '.join(QUOTE_TYPES)}")
+    filters: list[dict[str, Any]] = []
+    if speaker and speaker.strip():
+        clause = speaker_query(speaker)
+        if clause is None:  # nothing left after folding (only punctuation): match no speaker
+            clause = {"bool": {"must_not": {"match_all": {}}}}
+        filters.append(clause)
+    if anonymous is not None:
+        filters.append({"term": {"speaker.anonymous": anonymous}})
+    if type is not None:
+        filters.append({"term": {"type": type}})
+    if outlet:
+        filters.append({"term": {"article.outlet": outlet}})
+    if since or until:
+        bounds: dict[str, str] = {}
+        if since:
+            bounds["gte"] = since
+        if until:
+            bounds["lte"] = until
+        filters.append({"range": {"article.published_at": bounds}})
+    must: dict[str, Any]
+    if query and query.strip():
+        must = {
+            "simple_query_string": {
+                "query": query,
+                "fields": ["text"],
+                "default_operator": "and",
+                "lenient": True,
+            }
+        }
+    else:
+        must = {"match_all": {}}
+    return {"bool": {"must": [must], "filter": filters}}
+
+
+def _run(client: Elasticsearch, index: str, **body: Any) -> dict[str, Any]:
+    from elasticsearch import ApiError, NotFoundError, TransportError
+
+    from indexer.store import client_url, describe_error
+
+    url = client_url(client)
+    try:
+        return dict(client.search(index=index, **body).body)
+    except NotFoundError:
+        raise SearchError(
+            f"no index {index!r} at {url}; index some articles first (`quotes index PATH`) or pass --index"
+        ) from None
+    except ApiError as exc:
+        raise SearchError(f"search refused by Elasticsearch at {url}: {describe_error(exc)}") from None
+    except TransportError as exc:
+        raise SearchError(
+            f"cannot reach Elasticsearch at {url} ({describe_error(exc)}); is it running? "
+            f"(`quotes es start`, --es-url)"
+        ) from None
+
+
+def search_quotes(
+    client: Elasticsearch,
+    query: str = "",
+    speaker: str | None = None,
+    anonymous: bool | None = None,
+    type: str | None = None,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    size: int = 10,
+    index: str = "quotes",
+) -> list[dict[str, Any]]:
+    """Matching quotes, best first (newest first when there is no query text).
+
+    Each hit is the stored document plus ``_id``, ``_score`` and ``highlight`` (the quote text
+    with matches wrapped in ``<em>...</em>``, or None when nothing was highlighted).
+    """
+    if size < 0:
+        raise SearchError(f"size must be 0 or more, got {size}")
+    q = build_query(query, speaker, anonymous, type, outlet, since, until)
+    body: dict[str, Any] = {
+        "query": q,
+        "size": size,
+        "highlight": {"fields": {"text": {"number_of_fragments": 0}}},
+        "track_total_hits": False,
+    }
+    if not (query and query.strip()):
+        body["sort"] = [
+            {"article.published_at": {"order": "desc", "missing": "_last", "unmapped_type": "date"}},
+            {"quote_id": {"order": "asc", "unmapped_type": "keyword"}},
+        ]
+    resp = _run(client, index, **body)
+    hits = []
+    for hit in resp.get("hits", {}).get("hits", []):
+        doc = dict(hit.get("_source") or {})
+        doc["_id"] = hit.get("_id")
+        doc["_score"] = hit.get("_score")
+        fragments = hit.get("highlight", {}).get("text")
+        doc["highlight"] = fragments[0] if fragments else None
+        hits.append(doc)
+    return hits
+
+
+def top_speakers(
+    client: Elasticsearch, top: int = 10, anonymous: bool | None = None, index: str = "quotes"
+) -> list[dict[str, Any]]:
+    """The most quoted speakers: ``[{"speaker", "quotes", "articles"}]``, most quotes first.
+
+    Named speakers are counted by name; with ``anonymous=True`` the unnamed sources are counted
+    by how they are described ("a senior official"), lower-cased.
+    """
+    if top < 1:
+        raise SearchError(f"--top must be at least 1, got {top}")
+    field = "speaker.mention.keyword" if anonymous else "speaker.name.keyword"
+    filters: list[dict[str, Any]] = []
+    if anonymous is not None:
+        filters.append({"term": {"speaker.anonymous": anonymous}})
+    body: dict[str, Any] = {
+        "size": 0,
+        "query": {"bool": {"filter": filters}},
+        "aggs": {
+            "speakers": {
+                "terms": {"field": field, "size": top},
+                "aggs": {"articles": {"cardinality": {"field": "article_id"}}},
+            }
+        },
+    }
+    resp = _run(client, index, **body)
+    buckets = resp.get("aggregations", {}).get("speakers", {}).get("buckets", [])
+    return [
+        {"speaker": b["key"], "quotes": b["doc_count"], "articles": b.get("articles", {}).get("value")}
+        for b in buckets
+    ]

@@ -1,0 +1,183 @@
+"""Shared fixtures: a real Elasticsearch node for the tests that need one.
+
+`es_url` is ``ELASTICSEARCH_URL`` when set, else a local node started with `indexer.esnode` on a
+free port with a temporary data folder, stopped at the end of the session. If it cannot start,
+the tests that need it FAIL with the reason (they are never skipped).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LocalNode:
+    """A node started by a test (for tests that restart it or need special settings)."""
+
+    port: int
+    data_dir: Path
+    url: str
+    settings: dict[str, Any]
+
+    def stop(self) -> None:
+        from indexer import esnode
+
+        esnode.stop(self.port, self.data_dir)
+
+    def start(self) -> None:
+        from indexer import esnode
+
+        esnode.start(self.port, self.data_dir, settings=self.settings)
+
+
+@pytest.fixture(scope="session")
+def es_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = os.environ.get("ELASTICSEARCH_URL")
+    if env:
+        yield env
+        return
+    from indexer import esnode
+
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("es-node")
+    try:
+        info = esnode.start(port, data_dir)
+    except Exception as exc:  # the tests must fail, not skip, when there is no node
+        pytest.fail(f"could not start the local Elasticsearch node: {exc}", pytrace=False)
+    try:
+        yield info.url
+    finally:
+        esnode.stop(port, data_dir)
+
+
+@pytest.fixture
+def start_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., LocalNode]]:
+    """Start extra local nodes (e.g. with a tiny write queue); all are stopped after the test."""
+    from indexer import esnode
+
+    started: list[LocalNode] = []
+
+    def start(settings: dict[str, Any] | None = None) -> LocalNode:
+        port = free_port()
+        data_dir = tmp_path_factory.mktemp("es-extra")
+        try:
+            info = esnode.start(port, data_dir, settings=settings)
+        except Exception as exc:
+            pytest.fail(f"could not start a local Elasticsearch node: {exc}", pytrace=False)
+        node = LocalNode(port, data_dir, info.url, dict(settings or {}))
+        started.append(node)
+        return node
+
+    yield start
+    for node in started:
+        node.stop()
+
+
+@pytest.fixture(scope="session")
+def es_client(es_url: str) -> Any:
+    from indexer import store
+
+    client = store.connect(es_url)
+    store.check_connection(client)
+    return client
+
+
+@dataclass
+class EsTarget:
+    """A client and a fresh alias pair for one test."""
+
+    client: Any
+    url: str
+    alias: str
+    articles_alias: str
+
+
+def drop_aliases(client: Any, *aliases: str) -> None:
+    for alias in aliases:
+        client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True, allow_no_indices=True)
+        client.options(ignore_status=404).indices.delete_index_template(name=f"{alias}-template")
+
+
+@pytest.fixture
+def es(es_client: Any, es_url: str) -> Iterator[EsTarget]:
+    alias = f"t-{uuid.uuid4().hex[:10]}"
+    target = EsTarget(es_client, es_url, alias, f"{alias}-articles")
+    yield target
+    drop_aliases(es_client, target.alias, target.articles_alias)
+
+
+def make_record(
+    article: int,
+    quote: int,
+    *,
+    name: str | None = "Hossein Salami",
+    text: str | None = None,
+    anonymous: bool = False,
+    mention: str | None = None,
+    type: str = "direct",
+    outlet: str = "The Test Gazette",
+    published_at: str | None = "2016-09-12",
+) -> dict[str, Any]:
+    """A record shaped like `quotes extract` output, with invented text (no real article)."""
+    from indexer.model import Attribution, Span, Speaker, quote_id
+
+    start = 100 * quote
+    text = text or f"The bridge number {quote} in town {article} will open before the winter."
+    attribution = Attribution(
+        article_id=f"art-{article}",
+        type=type,  # type: ignore[arg-type]
+        text=text,
+        start=start,
+        end=start + len(text),
+        cue=Span("said", start + len(text) + 2, start + len(text) + 6),
+        speaker=Speaker(
+            mention=mention or name or "an official",
+            start=start + len(text) + 7,
+            end=start + len(text) + 20,
+            name=name,
+            id=None if name is None else f"sp-{quote_id(name, 0, 0)[:8]}",
+            kind="person" if name else "unnamed_person",
+            anonymous=anonymous,
+            title="spokesman" if name else None,
+            affiliation="Ministry of Tests",
+            count=None,
+            anonymity_reason="not authorized to speak" if anonymous else None,
+        ),
+        confidence=0.87,
+        fragments=[(start, start + len(text))],
+    )
+    return attribution.to_dict(
+        {
+            "title": f"Invented article {article}",
+            "url": f"https://example.org/articles/{article}",
+            "outlet": outlet,
+            "published_at": published_at,
+            "reporters": ["Test Reporter"],
+        }
+    )
+
+
+@pytest.fixture
+def records() -> Callable[..., Iterator[dict[str, Any]]]:
+    """`records(n_articles, per_article)`: a stream of invented records, article by article."""
+
+    def gen(n_articles: int, per_article: int, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        for a in range(n_articles):
+            for q in range(per_article):
+                yield make_record(a, q, **kwargs)
+
+    return gen
