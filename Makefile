@@ -17,7 +17,7 @@ install: $(BIN)/quotes
 demo: install
 	$(BIN)/quotes es start --port $(PORT)
 	$(BIN)/quotes index samples/ --es-url http://127.0.0.1:$(PORT)
-	$(BIN)/quotes search "revenge" --speaker Salami --es-url http://127.0.0.1:$(PORT)
+	$(BIN)/quotes search "goalposts" --speaker okafor --es-url http://127.0.0.1:$(PORT)
 	$(BIN)/quotes speakers --top 10 --es-url http://127.0.0.1:$(PORT)
 
 test: install

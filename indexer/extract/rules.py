@@ -265,10 +265,14 @@ def _inverted_subject(tok: Token) -> Token | None:
 _NOT_SOURCES = frozenset({"DATE", "TIME", "ORDINAL", "MONEY", "QUANTITY"})
 
 
-def _valid_source(tok: Token | None, inside: bytearray) -> bool:
-    return (
-        tok is not None and not inside[tok.idx] and tok.ent_type_ not in _NOT_SOURCES and tok.pos_ != "VERB"
-    )
+def _valid_source(tok: Token | None, inside: bytearray, cue: Token | None = None) -> bool:
+    if tok is None or inside[tok.idx] or tok.ent_type_ in _NOT_SOURCES or tok.pos_ == "VERB":
+        return False
+    if cue is not None:
+        lo, hi = sorted((tok.idx, cue.idx))
+        if "\n" in tok.doc.text[lo:hi]:
+            return False  # a source and its cue stand in one paragraph
+    return True
 
 
 def _left_subject(tok: Token, inside: bytearray) -> Token | None:
@@ -296,11 +300,14 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         tok.nbor(-1).text in "”\"'"
         or (tok.i > 1 and tok.nbor(-1).text == "," and tok.nbor(-2).text in "”\"'")
     )
-    if not _valid_source(speaker, inside) and after_quote:
+    if not _valid_source(speaker, inside, tok):
+        others = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and c is not speaker]
+        speaker = next((c for c in reversed(others) if _valid_source(c, inside, tok)), None)
+    if speaker is None and after_quote:
         speaker = _inverted_subject(tok)
-        if not _valid_source(speaker, inside):
+        if not _valid_source(speaker, inside, tok):
             speaker = _left_subject(tok, inside)
-        if not _valid_source(speaker, inside):
+        if not _valid_source(speaker, inside, tok):
             speaker = None
     content = _content_tokens(tok)
     lemma = tok.lemma_.lower()
@@ -469,6 +476,11 @@ def _attach_quotes(
             elif (previous := _previous_source(result, q, previous)) is not None and _carries_on(
                 text, q, previous, paras
             ):
+                if previous.kind == "direct" and paras.index(previous.start) == paras.index(q.start):
+                    # "“A,” she said. “B.”": one statement in pieces, as readers (and PolNeAR) count it
+                    previous.fragments += q.fragments
+                    previous.end = q.end
+                    continue
                 chosen = Candidate(
                     q.start,
                     q.end,
@@ -636,6 +648,13 @@ def _transcript_candidates(text: str, existing: list[Candidate]) -> list[Candida
     return out
 
 
+def _nested(outer: Candidate, inner: Candidate) -> bool:
+    """ "She said Trump favors a “strongman approach”": a report inside reported content is its own."""
+    if inner.cue is None or outer.cue is None or inner.cue_token is None:
+        return False
+    return outer.start <= inner.cue[0] and inner.cue[1] <= outer.end and inner.end <= outer.end
+
+
 def _drop_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     kept: list[Candidate] = []
     rank = {"direct": 2, "mixed": 2, "indirect": 1}
@@ -652,8 +671,11 @@ def _drop_overlaps(candidates: list[Candidate]) -> list[Candidate]:
         if c.start < 0 or c.end <= c.start:
             continue
         clash = next(
-            (k for k in kept if k.overlap(c.start, c.end) > 0.5 * min(c.end - c.start, k.end - k.start)), None
+            (k for k in kept if k.overlap(c.start, c.end) > 0.5 * min(c.end - c.start, k.end - k.start)),
+            None,
         )
         if clash is None:
             kept.append(c)
+        elif _nested(c, clash) and c.speaker is not None:
+            kept[kept.index(clash)] = c  # the outer report holds the inner one
     return sorted(kept, key=lambda c: (c.start, c.end))
