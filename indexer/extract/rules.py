@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 from indexer.extract import lexicon as lx
 from indexer.extract.credits import Credits
 from indexer.extract.quotemarks import ALL_MARKS, QuoteSpan, find_quotes
+from indexer.extract.sources import mention_tokens
 
 _TRANSCRIPT = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z.])(:)[ \t]+(?=\S)", re.MULTILINE)
 # A headline of the form "Pence: Flowers Won't Be at Debate"
@@ -357,6 +358,12 @@ def _according_to(tok: Token) -> Candidate | None:
     head = tok.head if tok.head is not tok else None
     sent = tok.sent
     pp_lo, pp_hi = tok.left_edge.i, tok.right_edge.i
+    if head is None or pp_hi >= sent.end - 2:
+        # "According to X, the move ..." parsed with the clause inside the phrase: cut at the comma
+        np_end = mention_tokens(objs[0]).end
+        comma = next((t.i for t in doc[np_end : sent.end] if t.text in (",", "—", ":")), None)
+        if comma is not None and pp_lo <= sent.start + 1:
+            pp_hi = comma
     if head is None:
         lo, hi = sent.start, sent.end - 1
     else:
@@ -492,7 +499,7 @@ def _attach_quotes(
                     carried_from=previous.carried_from or previous,
                 )
                 result.append(chosen)
-            elif q.words(text) >= 8 and _is_sentence_like(text, q):
+            elif q.words(text) >= 5 and _is_sentence_like(text, q):
                 chosen = Candidate(q.start, q.end, "direct", 0.3, fragments=list(q.fragments))
                 result.append(chosen)
         if chosen is not None:
