@@ -40,19 +40,16 @@ def parse_shard_option(shard: str | None) -> tuple[int, int] | None:
 
 def print_summary(summary: object, extra: dict[str, int] | None = None) -> None:
     """The end-of-run summary on stderr: counts, then each failed article with its reason."""
-    from rich.console import Console
-
     from indexer.pipeline import RunSummary
 
     assert isinstance(summary, RunSummary)
-    console = Console(stderr=True, highlight=False)
     line = f"articles read: {summary.articles_read}  attributions: {summary.attributions}"
     for key, value in (extra or {}).items():
         line += f"  {key}: {value}"
     line += f"  articles failed: {summary.failed}"
-    console.print(line)
+    typer.echo(line, err=True)
     for origin, reason in summary.failures:
-        console.print(f"  failed: {origin}: {reason}", markup=False)
+        typer.echo(f"  failed: {origin}: {reason}", err=True)
 
 
 @app.command()
