@@ -30,6 +30,7 @@ class Person:
     forms: set[str] = field(default_factory=set)
     anonymity_reason: str | None = None
     first_seen: int = 1 << 30
+    votes: list[str] = field(default_factory=list)
 
     def add(self, name: str, title: str | None, pos: int) -> None:
         self.forms.add(name)
@@ -116,9 +117,40 @@ def _collect_people(doc: Doc, credits: Credits) -> People:
         title, name = split_title(ent, _with_left_titles(ent))
         if not name or not name[0].isupper():
             continue
-        people.add(name, title, ent.start_char, ent.root.dep_ in ("nsubj", "nsubjpass"))
+        person = people.add(name, title, ent.start_char, ent.root.dep_ in ("nsubj", "nsubjpass"))
+        if ent.root.dep_ in ("nsubj", "nsubjpass"):
+            _vote_gender(ent, person)
+    for person in people.people:
+        if person.gender is None and person.votes:
+            m, f = person.votes.count("m"), person.votes.count("f")
+            if m != f:
+                person.gender = "m" if m > f else "f"
     people.mentions.sort(key=lambda m: m[0])
     return people
+
+
+_GENDERED = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
+}
+
+
+def _vote_gender(ent: Span, person: Person) -> None:
+    """The first gendered pronoun after a person who is a subject most often refers back to them."""
+    doc = ent.doc
+    limit = min(len(doc), ent.sent.end + 25)
+    for tok in doc[ent.end : limit]:
+        if tok.lower_ in _GENDERED and tok.pos_ == "PRON":
+            person.votes.append(_GENDERED[tok.lower_])
+            return
+        if tok.ent_type_ == "PERSON" and tok.i >= ent.end + 1:
+            return  # another person intervenes
 
 
 def _with_left_titles(ent: Span) -> Span:

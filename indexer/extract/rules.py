@@ -290,7 +290,8 @@ def _left_subject(tok: Token, inside: bytearray) -> Token | None:
         cur = doc[i] if i >= 0 else cur
     if inside[cur.idx] or cur.pos_ not in ("PROPN", "NOUN", "PRON", "PUNCT"):
         return None
-    while cur.dep_ in ("appos", "compound", "flat", "punct") and cur.head.i < tok.i and cur.head is not cur:
+    climb = ("compound", "flat") if cur.ent_type_ == "PERSON" else ("appos", "compound", "flat", "punct")
+    while cur.dep_ in climb and cur.head.i < tok.i and cur.head is not cur:
         cur = cur.head
     return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") and not inside[cur.idx] else None
 
@@ -304,8 +305,8 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     if not _valid_source(speaker, inside, tok):
         others = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and c is not speaker]
         speaker = next((c for c in reversed(others) if _valid_source(c, inside, tok)), None)
-    if speaker is None and after_quote:
-        speaker = _inverted_subject(tok)
+    if speaker is None:
+        speaker = _inverted_subject(tok) if after_quote else None
         if not _valid_source(speaker, inside, tok):
             speaker = _left_subject(tok, inside)
         if not _valid_source(speaker, inside, tok):
