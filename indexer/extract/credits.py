@@ -44,6 +44,7 @@ class Credits:
     reporters: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     dateline: str | None = None
+    dateline_end: int = 0  # where the article proper starts after "BEIRUT — "
     spans: list[tuple[int, int]] = field(default_factory=list)
 
     def covers(self, start: int, end: int) -> bool:
@@ -56,6 +57,7 @@ def find_credits(text: str) -> Credits:
     m = _DATELINE.match(text)
     if m:
         credits.dateline = m.group(1).strip().rstrip(",").title()
+        credits.dateline_end = m.end()
     for para in re.finditer(r"[^\r\n]+", text):
         body = para.group()
         if len(body) > _MAX_CREDIT_CHARS or any(q in body for q in '“”"'):

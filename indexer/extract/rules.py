@@ -87,6 +87,9 @@ def find_candidates(doc: Doc, credits: Credits) -> list[Candidate]:
     cues = [c for c in _cue_candidates(doc, inside) if not credits.covers(*(c.cue or (c.start, c.end)))]
     candidates = _attach_quotes(doc, quotes, cues, paragraphs)
     candidates += _transcript_candidates(text, candidates)
+    for cand in candidates:
+        if 0 <= cand.start < credits.dateline_end < cand.end:
+            cand.start = credits.dateline_end  # the dateline is not part of what was said
     return _drop_overlaps(candidates)
 
 

@@ -189,6 +189,8 @@ def split_title(person: Span, mention: Span) -> tuple[str | None, str]:
         title_tokens.insert(0, doc[i])
         i -= 1
     name = doc[name_tokens[0].i : name_tokens[-1].i + 1].text
+    while title_tokens and title_tokens[0].lower_ not in lx.TITLE_WORDS:
+        title_tokens = title_tokens[1:]  # a full stop of the sentence before is no title
     title = doc[title_tokens[0].i : title_tokens[-1].i + 1].text if title_tokens else None
     return title, name
 
