@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import es_commands
+from cli import enrich_commands, es_commands, kibana_commands
+
+if TYPE_CHECKING:
+    from indexer.pipeline import RunSummary
 
 app = typer.Typer(
     help="Find who said what in news articles and index the attributions in Elasticsearch.",
@@ -38,11 +41,8 @@ def parse_shard_option(shard: str | None) -> tuple[int, int] | None:
         raise fail(str(exc), 2) from exc
 
 
-def print_summary(summary: object, extra: dict[str, int] | None = None) -> None:
+def print_summary(summary: RunSummary, extra: dict[str, int] | None = None) -> None:
     """The end-of-run summary on stderr: counts, then each failed article with its reason."""
-    from indexer.pipeline import RunSummary
-
-    assert isinstance(summary, RunSummary)
     line = f"articles read: {summary.articles_read}  attributions: {summary.attributions}"
     for key, value in (extra or {}).items():
         line += f"  {key}: {value}"
@@ -109,6 +109,8 @@ def evaluate(
 
 
 es_commands.register(app)
+kibana_commands.register(app)
+enrich_commands.register(app)
 
 
 if __name__ == "__main__":

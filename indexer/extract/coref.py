@@ -7,6 +7,7 @@ next paragraphs name ("a 45-year-old housewife" ... "said Narges") to that name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -186,6 +187,14 @@ def _resolve_one(
     res = Resolved(mention)
     if mention.pronoun is not None:
         _resolve_pronoun(doc, cand, mention, done, people, paras, res)
+    elif (
+        mention.kind in ("organization", "unknown")
+        and mention.head.pos_ == "PROPN"
+        and mention.name
+        and (known := people.find(re.sub(r"['’]s$", "", mention.name)))
+    ):
+        res.person = known  # the tagger called it an organisation, but the article names this person
+        mention.kind = "person"
     elif mention.kind == "person" and mention.name and mention.head.pos_ == "PROPN":
         res.person = people.find(mention.name) or people.add(mention.name, mention.title, mention.start, True)
         if mention.anonymity_reason:
@@ -298,6 +307,8 @@ def _name_descriptions(resolved: list[Resolved], candidates: list[Candidate], pa
             continue
         if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in m.head.children):
             continue
+        if m.anonymity_reason or any(t.lower_ in lx.ANONYMOUS_MARKERS for t in m.head.subtree):
+            continue  # "a person familiar with his thinking" is unnamed on purpose
         if i + 1 < len(resolved):
             other = resolved[i + 1]  # only the very next attribution, in the next paragraph at most
             near = paras.index(candidates[i + 1].start) - paras.index(m.start) <= 1

@@ -768,3 +768,12 @@ PERSON_NOUNS = PERSON_NOUNS | frozenset(
         "spokesperson",
     ]
 )
+
+# Common nouns that say which body a source belongs to ("U.S. defense officials").
+AFFILIATION_WORDS = frozenset(
+    """administration defense defence military police government state federal intelligence security
+    campaign party army navy ministry embassy union company industry court congressional
+    parliamentary diplomatic western european foreign""".split()
+)
+# Heads and modifiers of descriptions that mark a source as deliberately unnamed.
+ANONYMOUS_MARKERS = frozenset({"familiar", "briefed", "knowledgeable", "close", "anonymous", "unnamed"})

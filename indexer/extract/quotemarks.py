@@ -16,6 +16,7 @@ STRAIGHT = '"'
 ALL_MARKS = OPENING + CLOSING + STRAIGHT
 
 _PARAGRAPH = re.compile(r"[^\r\n]+")
+_MISSING_CLOSE = re.compile(r"(?<=\w)[,!?](?=\s+(?:said|says|added|asked|wrote|told)\s+[A-Z])")
 _WORD = re.compile(r"\w+")
 
 
@@ -111,6 +112,12 @@ def _scan_paragraph(text: str, pos: int, p_end: int, quotes: list[QuoteSpan]) ->
             kind = STRAIGHT if ch == STRAIGHT else "curly"
             close = _find_close(text, pos + 1, p_end, kind)
             if close is None:
+                cue = _MISSING_CLOSE.search(text, pos + 1, p_end)
+                if cue is not None:
+                    # '"Fuel has doubled, said Ruth Ambrose': the closing mark was forgotten before the cue
+                    quotes.append(QuoteSpan(pos + 1, cue.start(), [(pos + 1, cue.start())], closed=False))
+                    pos = cue.start() + 1
+                    continue
                 end = _trim_end(text, pos + 1, p_end)
                 return QuoteSpan(pos + 1, end, [(pos + 1, end)], closed=False), kind
             quotes.append(QuoteSpan(pos + 1, close, [(pos + 1, close)]))

@@ -182,15 +182,20 @@ def subject_of(tok: Token) -> Token | None:
     return None
 
 
-def _content_tokens(tok: Token) -> tuple[int, int] | None:
-    """Character span of the clause a cue introduces."""
+def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
+    """Character spans of the clause a cue introduces (two when the cue stands inside it)."""
     comps = [c for c in tok.children if c.dep_ == "ccomp"]
     if not comps and tok.lemma_.lower() in lx.INTENTION_VERBS | {"ask", "call", "warn", "tell", "advise"}:
         comps = [c for c in tok.children if c.dep_ == "xcomp" and c.right_edge.i - c.i >= 2]
+    that = next((c for c in tok.rights if c.dep_ == "dobj" and c.lower_ == "that" and c.i == tok.i + 1), None)
+    if not comps and that is not None and not list(that.children):
+        # "found that each day ...": the parser took the conjunction for an object
+        span = _trim(tok.doc, that.i, tok.sent.end - 1)
+        return [span] if span else None
     if comps:
         comp = comps[-1] if len(comps) > 1 and comps[-1].i > tok.i else comps[0]
-        lo, hi = comp.left_edge.i, comp.right_edge.i
-        return _trim(tok.doc, lo, hi)
+        span = _trim(tok.doc, comp.left_edge.i, comp.right_edge.i)
+        return [span] if span else None
     lemma = tok.lemma_.lower()
     if lemma in lx.CHARACTERIZE_VERBS:
         right = [
@@ -206,7 +211,7 @@ def _content_tokens(tok: Token) -> tuple[int, int] | None:
                     or (lemma in lx.OBJECT_CONTENT_VERBS and len(region.split()) >= 3)
                     or (lemma == "call" and right[0].lower_ in ("for", "on"))
                 ):
-                    return span
+                    return [span]
         if lemma not in lx.SPEECH_VERBS:
             return None
     if tok.dep_ in ("parataxis",) or (
@@ -227,7 +232,8 @@ def _content_tokens(tok: Token) -> tuple[int, int] | None:
         parts = [p for p in pieces if p[1] - p[0] >= 1]
         if not parts:
             return None
-        return _trim(tok.doc, parts[0][0], parts[-1][1])
+        spans = [t for t in (_trim(tok.doc, a, b) for a, b in parts) if t is not None]
+        return spans or None
     return None
 
 
@@ -314,7 +320,8 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
             speaker = _left_subject(tok, inside)
         if not _valid_source(speaker, inside, tok):
             speaker = None
-    content = _content_tokens(tok)
+    pieces = _content_tokens(tok)
+    content = (pieces[0][0], pieces[-1][1]) if pieces else None
     lemma = tok.lemma_.lower()
     if speaker is not None and speaker.lower_ in lx.FIRST_PERSON:
         return None
@@ -335,8 +342,16 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     ):
         return None  # "asked that his surname not be published" is a condition, not a statement
     confidence = 0.55 if lemma in lx.WEAK_VERBS else 0.7
+    fragments = pieces if pieces and len(pieces) > 1 and content == (pieces[0][0], pieces[-1][1]) else []
     return Candidate(
-        content[0], content[1], "indirect", confidence, cue=_cue_span(tok), cue_token=tok, speaker=speaker
+        content[0],
+        content[1],
+        "indirect",
+        confidence,
+        cue=_cue_span(tok),
+        cue_token=tok,
+        speaker=speaker,
+        fragments=list(fragments),
     )
 
 
@@ -372,6 +387,8 @@ def _according_to(tok: Token) -> Candidate | None:
         lo, hi = sent.start, sent.end - 1
     else:
         lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i, sent.end - 1)
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
     if pp_lo <= lo:
         span = _trim(doc, pp_hi + 1, hi)
     elif pp_hi >= hi:
@@ -443,7 +460,7 @@ def _attach_quotes(
                 best.kind == "direct"
                 or (best.start >= qa - 1 and best.end <= qb + 1)
                 or (best.start >= q.start - 2 and best.end <= q.end + 2)
-                or unquoted <= 2
+                or unquoted <= 1
             ):
                 if best.kind == "direct":
                     best.fragments.append((q.start, q.end))

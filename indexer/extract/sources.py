@@ -15,13 +15,13 @@ _KEEP_DEPS = frozenset(
     {"compound", "flat", "amod", "det", "poss", "nummod", "nmod", "case", "quantmod", "advmod", "npadvmod"}
 )
 _ANON_REASON = re.compile(
-    r"(?:(?:on|under) (?:the )?condition (?:of|that)[^.;]*"
-    r"|(?:declined|refused|asked|requested) (?:not )?to be (?:named|identified)[^.;]*"
-    r"|(?:was|were|is|are)n?(?:’t|'t| not) authori[sz]ed to [^.;]*"
-    r"|in exchange for anonymity[^.;]*"
+    r"(?:(?:on|under) (?:the )?condition (?:of|that)[^.;,]*"
+    r"|(?:declined|refused|asked|requested) (?:not )?to be (?:named|identified)[^.;,]*"
+    r"|(?:was|were|is|are)n?(?:’t|'t| not) authori[sz]ed to [^.;,]*"
+    r"|in exchange for anonymity[^.;,]*"
     r"|(?:asked|requested|insisted) that (?:his|her|their) (?:full |last |family )?"
-    r"(?:name|surname)s? not be[^.;]*"
-    r"|(?:who|which) (?:requested|asked for|demanded|insisted on) anonymity[^.;]*)",
+    r"(?:name|surname)s? not be[^.;,]*"
+    r"|(?:who|which) (?:requested|asked for|demanded|insisted on) anonymity[^.;,]*)",
     re.IGNORECASE,
 )
 _GENERIC_MODIFIERS = frozenset(
@@ -84,6 +84,12 @@ def mention_tokens(head: Token) -> Span:
             wanted = (
                 child.dep_ in _KEEP_DEPS
                 or (child.dep_ == "prep" and child.lower_ in ("of", "at", "for") and child.i > head.i)
+                or (  # "a report by the Regional Freight Council"
+                    child.dep_ == "prep"
+                    and child.lower_ in ("by", "from")
+                    and tok is head
+                    and head.lemma_.lower() in lx.DOCUMENT_NOUNS
+                )
                 or (child.dep_ in ("pobj", "possessive") and tok.dep_ in ("prep", "poss", "compound", "nmod"))
                 or (
                     child.dep_ == "prep" and tok.dep_ == "amod"  # "a person familiar with the talks"
@@ -120,6 +126,7 @@ def classify(head: Token) -> Mention:
     person = _person_entity(span)
     if person is not None:
         title, name = split_title(person, span)
+        title = title or _appositive_role(head)
         base.kind, base.name, base.title = "person", name, title
         base.anonymity_reason = anonymity_reason(head)
         base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
@@ -219,6 +226,12 @@ def _person_entity(span: Span) -> Span | None:
     return None
 
 
+def _appositive_role(head: Token) -> str | None:
+    """ "Ali Shamkhani, head of Iran's National Security Council": the role beside the name."""
+    role = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+    return mention_tokens(role).text if role is not None else None
+
+
 def _agent_noun(head: Token) -> bool:
     """ "operator", "economist", "historian": a common noun that names a person by what they do."""
     lemma = head.lemma_.lower()
@@ -276,6 +289,11 @@ def _affiliation(head: Token) -> str | None:
         and c.lower_ not in _GENERIC_MODIFIERS
         and not c.like_num
         and c.lower_ not in lx.TITLE_WORDS
+        and (
+            c.ent_type_ in ("NORP", "GPE", "ORG")
+            or c.pos_ == "PROPN"
+            or c.lemma_.lower() in lx.AFFILIATION_WORDS
+        )
     ]
     parts: list[str] = []
     if mods:

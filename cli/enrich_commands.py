@@ -1,0 +1,132 @@
+"""`quotes enrich`: extract the quotes of an existing Elasticsearch article index (see `indexer.enrich`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.es_commands import (
+    DEFAULT_MODEL,
+    MAX_PROBLEMS_SHOWN,
+    ApiKey,
+    CaCerts,
+    ChunkSize,
+    Concurrency,
+    EsUrl,
+    IndexName,
+    Password,
+    Username,
+    _connect,
+    _fail,
+    _Progress,
+)
+
+if TYPE_CHECKING:
+    from indexer.enrich import EnrichReport
+
+
+def enrich(
+    source_index: Annotated[
+        str, typer.Option("--source-index", help="Index (or alias) holding the articles.")
+    ],
+    text_field: Annotated[str, typer.Option("--text-field", help="Field with the article text.")],
+    id_field: Annotated[
+        str | None, typer.Option("--id-field", help="Field with the article id (default: the document _id).")
+    ] = None,
+    title_field: Annotated[str | None, typer.Option("--title-field", help="Field with the headline.")] = None,
+    date_field: Annotated[
+        str | None, typer.Option("--date-field", help="Field with the publication date.")
+    ] = None,
+    url_field: Annotated[str | None, typer.Option("--url-field", help="Field with the article URL.")] = None,
+    outlet_field: Annotated[
+        str | None, typer.Option("--outlet-field", help="Field with the outlet name.")
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option("--query", help="Only these articles: a query object as JSON, e.g. '{\"term\": ...}'."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-extract articles already enriched by this extractor version.")
+    ] = False,
+    index_name: IndexName = "quotes",
+    model: Annotated[str, typer.Option(help="Any installed spaCy pipeline.")] = DEFAULT_MODEL,
+    es_url: EsUrl = None,
+    api_key: ApiKey = None,
+    username: Username = None,
+    password: Password = None,
+    ca_certs: CaCerts = None,
+    dead_letter: Annotated[
+        str, typer.Option("--dead-letter", help="NDJSON file for documents Elasticsearch refuses.")
+    ] = "enrich-dead-letter.ndjson",
+    chunk_size: ChunkSize = 500,
+    concurrency: Concurrency = 2,
+) -> None:
+    """Find the quotes in an existing article index, index them, and add a quote summary to each article.
+
+    Example: quotes enrich --source-index news --text-field body --title-field headline --date-field date
+    """
+    from indexer.enrich import EnrichError, EnrichReport, SourceFields, parse_query
+    from indexer.enrich import enrich as enrich_index
+    from indexer.extract.engine import Extractor, ModelNotFound
+    from indexer.store import LoadInterrupted, StoreError
+
+    try:
+        parsed = parse_query(query)
+    except EnrichError as exc:
+        raise _fail(str(exc), 2) from None
+    fields = SourceFields(text_field, id_field, title_field, date_field, url_field, outlet_field)
+    client = _connect(es_url, api_key, username, password, ca_certs)
+    try:
+        extractor = Extractor(model)
+    except ModelNotFound as exc:
+        raise _fail(str(exc), 2) from None
+    progress = _Progress()
+    try:
+        with progress:
+            report = enrich_index(
+                client,
+                source_index,
+                fields,
+                extractor.extract,
+                query=parsed,
+                alias=index_name,
+                force=force,
+                dead_letter=dead_letter,
+                chunk_size=chunk_size,
+                concurrency=concurrency,
+                progress=progress.update,
+            )
+    except LoadInterrupted as exc:
+        if isinstance(exc.report, EnrichReport):
+            _summary(exc.report)
+        raise _fail(str(exc)) from None
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    _summary(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _summary(report: EnrichReport) -> None:
+    line = (
+        f"articles extracted: {report.articles_read}  skipped (already enriched): {report.articles_skipped}  "
+        f"failed: {report.articles_failed}  quotes indexed: {report.indexed}  "
+        f"articles updated: {report.articles_enriched}"
+    )
+    if report.stale_quotes_deleted:
+        line += f"  outdated quotes removed: {report.stale_quotes_deleted}"
+    if report.articles_conflicted:
+        line += f"  changed during the run (rerun to redo): {report.articles_conflicted}"
+    typer.echo(line, err=True)
+    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
+        typer.echo(f"  failed: {problem}", err=True)
+    if report.problem_count > MAX_PROBLEMS_SHOWN:
+        typer.echo(f"  ... and {report.problem_count - MAX_PROBLEMS_SHOWN} more", err=True)
+    if report.dead_letter:
+        typer.echo(f"refused documents (with the reason) are in {report.dead_letter}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `enrich` command to `app`."""
+    app.command("enrich")(enrich)

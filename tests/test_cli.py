@@ -1,0 +1,261 @@
+"""The `quotes` command driven through typer's CliRunner: `extract` and `evaluate`, and the help.
+
+Article text written here is made up; the evaluation test copies a few PolNeAR dev articles from
+../shared into tmp_path only (never into the repository).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from cli.main import app
+from indexer.articles import iter_articles
+from indexer.extract.engine import Extractor
+from indexer.model import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+POLNEAR_DEV = SHARED_EVAL / "polnear-dev"
+REFERENCE_SCORER = SHARED_EVAL / "score_polnear.py"
+
+runner = CliRunner()
+
+
+def invoke(*args: str, stdin: str | None = None) -> Result:
+    return runner.invoke(app, list(args), input=stdin)
+
+
+def jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def failed_lines(result: Result) -> list[str]:
+    return [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("failed:")]
+
+
+@pytest.fixture
+def messy_folder(tmp_path: Path) -> Path:
+    """Good articles next to an empty file, a binary file, a non-UTF-8 file and a broken JSON line."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "good.txt").write_text(
+        '"The ferry runs on Sunday," said Captain Ruth Ambrose.\n', encoding="utf-8"
+    )
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / "latin.txt").write_bytes(
+        'The mayor said "the caf\xe9 stays open," on Monday.'.encode("latin-1")
+    )
+    lines = [
+        json.dumps({"id": "roads", "text": '"The road is closed," said Chief Tom Hale.'}),
+        '{"id": "broken", "text": ',
+        json.dumps({"id": "bridge", "text": '"The bridge opens in May," said Mayor Ana Ruiz.'}),
+    ]
+    (folder / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+# --------------------------------------------------------------------------- help
+
+
+def test_help_lists_the_commands() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for command in ("extract", "evaluate", "index", "search", "speakers"):
+        assert command in result.output
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def test_extract_samples_writes_one_line_per_attribution(tmp_path: Path) -> None:
+    out = tmp_path / "quotes.jsonl"
+    result = invoke("extract", str(SAMPLES), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    extractor = Extractor()
+    expected = sum(
+        len(extractor.extract_one(a).attributions)
+        for a in iter_articles([str(SAMPLES)])
+        if isinstance(a, Article)
+    )
+    records = jsonl(out.read_text(encoding="utf-8"))
+    assert len(records) == expected > 0
+    assert {r["article_id"] for r in records} == {"harbor-strike", "council-budget-vote", "flood-briefing"}
+
+
+def test_extract_summary_counts_articles_and_attributions(tmp_path: Path) -> None:
+    out = tmp_path / "quotes.jsonl"
+    result = invoke("extract", str(SAMPLES), "-o", str(out))
+    n = len(jsonl(out.read_text(encoding="utf-8")))
+    assert f"articles read: 3  attributions: {n}  articles failed: 0" in result.stderr
+
+
+def test_extract_writes_to_stdout_by_default() -> None:
+    result = invoke("extract", str(SAMPLES / "harbor-strike.txt"))
+    assert result.exit_code == 0
+    records = jsonl(result.stdout)
+    assert records and {r["article_id"] for r in records} == {"harbor-strike"}
+
+
+def test_extract_reads_plain_text_from_stdin() -> None:
+    result = invoke("extract", "-", stdin='"The ferry runs on Sunday," said Captain Ruth Ambrose.\n')
+    assert result.exit_code == 0, result.stderr
+    (record,) = jsonl(result.stdout)
+    assert record["article_id"] == "stdin"
+    assert record["text"] == "The ferry runs on Sunday,"
+    assert record["speaker"]["name"] == "Ruth Ambrose"
+
+
+def test_extract_reads_json_lines_from_stdin() -> None:
+    lines = [
+        json.dumps({"id": "roads", "text": '"The road is closed," said Chief Tom Hale.'}),
+        json.dumps({"id": "bridge", "text": '"The bridge opens in May," said Mayor Ana Ruiz.'}),
+    ]
+    result = invoke("extract", "-", stdin="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.stderr
+    assert [r["article_id"] for r in jsonl(result.stdout)] == ["roads", "bridge"]
+
+
+def test_extract_with_unreadable_files_exits_1(messy_folder: Path) -> None:
+    result = invoke("extract", str(messy_folder))
+    assert result.exit_code == 1
+
+
+def test_extract_still_writes_the_good_articles(messy_folder: Path) -> None:
+    result = invoke("extract", str(messy_folder))
+    assert {r["article_id"] for r in jsonl(result.stdout)} == {"good", "roads", "bridge"}
+
+
+def test_extract_summary_names_each_failed_file(messy_folder: Path) -> None:
+    result = invoke("extract", str(messy_folder))
+    failed = failed_lines(result)
+    assert len(failed) == 4, result.stderr
+    for name in ("empty.txt", "image.txt", "latin.txt"):
+        assert any(f"{messy_folder / name}:" in line for line in failed), (name, failed)
+
+
+def test_extract_summary_names_the_line_of_a_bad_json_line(messy_folder: Path) -> None:
+    result = invoke("extract", str(messy_folder))
+    assert any(f"{messy_folder / 'batch.jsonl'}:2:" in line for line in failed_lines(result)), result.stderr
+
+
+def test_extract_summary_counts_the_failures(messy_folder: Path) -> None:
+    result = invoke("extract", str(messy_folder))
+    assert "articles read: 3  attributions: 3  articles failed: 4" in result.stderr
+
+
+def test_extract_unknown_model_is_a_one_line_error(tmp_path: Path) -> None:
+    result = invoke("extract", str(SAMPLES), "--model", "not_a_model", "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "not_a_model" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_extract_bad_shard_is_a_one_line_error() -> None:
+    result = invoke("extract", str(SAMPLES), "--shard", "3/2")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_extract_shards_together_give_the_whole(tmp_path: Path) -> None:
+    inputs = [str(SAMPLES), str(ROOT / "tests" / "data")]
+    whole, first, second = tmp_path / "all.jsonl", tmp_path / "1.jsonl", tmp_path / "2.jsonl"
+    assert invoke("extract", *inputs, "-o", str(whole)).exit_code == 0
+    assert invoke("extract", *inputs, "--shard", "1/2", "-o", str(first)).exit_code == 0
+    assert invoke("extract", *inputs, "--shard", "2/2", "-o", str(second)).exit_code == 0
+
+    def ids(path: Path) -> list[str]:
+        return [r["quote_id"] for r in jsonl(path.read_text(encoding="utf-8"))]
+
+    assert sorted(ids(first) + ids(second)) == sorted(ids(whole))
+
+
+def test_extract_shards_do_not_share_articles(tmp_path: Path) -> None:
+    inputs = [str(SAMPLES), str(ROOT / "tests" / "data")]
+    first, second = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
+    invoke("extract", *inputs, "--shard", "1/2", "-o", str(first))
+    invoke("extract", *inputs, "--shard", "2/2", "-o", str(second))
+
+    def articles(path: Path) -> set[str]:
+        return {r["article_id"] for r in jsonl(path.read_text(encoding="utf-8"))}
+
+    assert not articles(first) & articles(second)
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+@pytest.fixture(scope="module")
+def small_gold(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five PolNeAR dev articles (text and attributions) copied into a temporary gold folder."""
+    if not POLNEAR_DEV.is_dir():
+        pytest.fail(f"{POLNEAR_DEV} is missing: the shared folder must sit beside the clone", pytrace=False)
+    gold = tmp_path_factory.mktemp("gold")
+    (gold / "text").mkdir()
+    (gold / "attributions").mkdir()
+    texts = sorted((POLNEAR_DEV / "text").glob("*.txt"))[::17][:5]
+    for text in texts:
+        shutil.copy(text, gold / "text" / text.name)
+        for ann in sorted((POLNEAR_DEV / "attributions").glob(f"{text.stem}*.ann")):
+            shutil.copy(ann, gold / "attributions" / ann.name)
+    return gold
+
+
+@pytest.fixture(scope="module")
+def predictions(small_gold: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pred = tmp_path_factory.mktemp("pred") / "pred.jsonl"
+    result = invoke("extract", str(small_gold / "text"), "-o", str(pred))
+    assert result.exit_code == 0, result.stderr
+    return pred
+
+
+def reference_figures(gold: Path, pred: Path) -> dict[str, Any]:
+    run = subprocess.run(
+        [sys.executable, str(REFERENCE_SCORER), "--data", str(gold), "--pred", str(pred)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, Any] = json.loads(run.stdout)
+    return figures
+
+
+def test_evaluate_prints_the_reference_figures(small_gold: Path, predictions: Path) -> None:
+    result = invoke("evaluate", "--gold", str(small_gold), "--pred", str(predictions))
+    assert result.exit_code == 0, result.stderr
+    ours = json.loads(result.stdout)
+    reference = reference_figures(small_gold, predictions)
+    shared = sorted(set(ours) & set(reference))
+    assert {"content_F1", "attribution_F1", "quoted_attribution_R", "gold", "pred"} <= set(shared)
+    assert {k: ours[k] for k in shared} == {k: reference[k] for k in shared}
+
+
+def test_evaluate_counts_every_prediction(small_gold: Path, predictions: Path) -> None:
+    result = invoke("evaluate", "--gold", str(small_gold), "--pred", str(predictions))
+    lines = predictions.read_text(encoding="utf-8").splitlines()
+    assert json.loads(result.stdout)["pred"] == len(lines)
+
+
+def test_evaluate_missing_gold_folders_is_a_one_line_error(tmp_path: Path, predictions: Path) -> None:
+    result = invoke("evaluate", "--gold", str(tmp_path), "--pred", str(predictions))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:")
+
+
+def test_evaluate_bad_prediction_line_names_the_line(small_gold: Path, tmp_path: Path) -> None:
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text('{"article_id": "x", "start": 0, "end": 5}\nnot json\n', encoding="utf-8")
+    result = invoke("evaluate", "--gold", str(small_gold), "--pred", str(pred))
+    assert result.exit_code == 2
+    assert f"{pred}:2:" in result.stderr

@@ -1,0 +1,443 @@
+"""Extraction on the self-written sample articles (samples/ and tests/data/), against gold read by hand.
+
+Each gold item is a short anchor inside an attribution's content plus the speaker a careful reader
+gives it. A gold attribution is found when a predicted one's content overlaps its anchor (the largest
+overlap wins, then the tightest content). The named tests below check the structural cases listed in
+samples/README.md: split and multi-paragraph quotes, nested and mixed quotes, datelines, credit lines.
+All article text is invented.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indexer.articles import iter_articles
+from indexer.extract.engine import ArticleResult, Extractor
+from indexer.model import Article, Attribution, Speaker
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = [
+    ROOT / "samples" / "harbor-strike.txt",
+    ROOT / "samples" / "council-budget.json",
+    ROOT / "samples" / "flood-briefing.html",
+    ROOT / "tests" / "data" / "library-board.txt",
+    ROOT / "tests" / "data" / "ferry-fares.txt",
+]
+HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY = (
+    "harbor-strike",
+    "council-budget-vote",
+    "flood-briefing",
+    "library-board",
+    "ferry-fares",
+)
+
+
+def person(name: str | list[str], **extra: Any) -> dict[str, Any]:
+    return {"name": name, "kind": "person", "anonymous": False, **extra}
+
+
+def organization(name: str | list[str]) -> dict[str, Any]:
+    return {"name": name, "kind": "organization", "anonymous": False}
+
+
+def unnamed(kind: str, name: str | list[str], **extra: Any) -> dict[str, Any]:
+    return {"name": name, "kind": kind, "anonymous": True, **extra}
+
+
+TOMAS = {
+    "name": "Tomas",
+    "kind": "person",
+    "anonymous": True,
+    "anonymity_reason_contains": "fear of losing his job",
+}
+
+# (article id, anchor, speaker); `name` lists are accepted alternatives, compared loosely (see fold).
+GOLD: list[tuple[str, str, dict[str, Any]]] = [
+    (HARBOR, "Dockworkers at the city's container terminal", organization("Harbor Authority")),
+    (HARBOR, "We will not unload a single ship", person("Miriam Okafor", title="Capt.")),
+    (HARBOR, "Our members have waited long enough.", person("Miriam Okafor")),
+    (HARBOR, "the union had offered to return", person("Miriam Okafor")),
+    (HARBOR, "The authority keeps moving the goalposts", person("Miriam Okafor")),
+    (HARBOR, "every week it costs our families more", person("Miriam Okafor")),
+    (HARBOR, "the city would not intervene", person("Daniel Reyes", title="Mayor")),
+    (
+        HARBOR,
+        "the authority was preparing a new offer",
+        unnamed(
+            "unnamed_group",
+            ["Two senior officials at the Harbor Authority", "senior officials at the Harbor Authority"],
+            count=2,
+            affiliation=["Harbor Authority"],
+            anonymity_reason_contains="not authorized to discuss the negotiations",
+        ),
+    ),
+    (
+        HARBOR,
+        "The offer includes a 4 percent raise",
+        unnamed("unnamed_person", "person familiar with the talks", count=1),
+    ),
+    (
+        HARBOR,
+        "each day of the strike delays",
+        {
+            "name": ["report by the Regional Freight Council", "Regional Freight Council report"],
+            "kind": "document",
+            "anonymous": False,
+        },
+    ),
+    (HARBOR, "worked at the terminal since he was 19", TOMAS),
+    (HARBOR, "I have never seen it like this", TOMAS),
+    (HARBOR, "Nobody on either side wants to blink.", TOMAS),
+    (HARBOR, "the walkout could spread", person("Priya Natarajan")),
+    (HARBOR, "When my father worked these docks", person("Priya Natarajan")),
+    (HARBOR, "We are asking for nothing more.", person("Priya Natarajan")),
+    (HARBOR, "asking for the promise to be kept", person("Priya Natarajan")),
+    (COUNCIL, "approved a $412 million budget", organization(["council clerk's office", "council clerk"])),
+    (COUNCIL, "the best we could do with the money", person("Rosa Delgado")),
+    (COUNCIL, "We cut what we could cut", person("Rosa Delgado")),
+    (COUNCIL, "What is left is what the city needs.", person("Rosa Delgado")),
+    (COUNCIL, "leaned too heavily on one-time reserves", person("Marcus Webb")),
+    (COUNCIL, "a hole next year that nobody", person("Marcus Webb")),
+    (COUNCIL, "ask the state auditor to review", organization("Riverside Taxpayers Association")),
+    (COUNCIL, "We have been here for nine hours.", person("Rosa Delgado")),
+    (COUNCIL, "let the record show I asked", person("Marcus Webb")),
+    (
+        COUNCIL,
+        "they opposed the cut to library hours",
+        unnamed("unnamed_group", ["Three residents", "residents who spoke during public comment"], count=3),
+    ),
+    (
+        COUNCIL,
+        "keep coming back until somebody listens",
+        unnamed("unnamed_person", ["retired teacher", "one of them"], count=1),
+    ),
+    (FLOOD, "will crest about four feet above flood stage", organization("National Weather Service")),
+    (FLOOD, "should leave tonight, not tomorrow", person("Helen Marsh-Whitaker", title="Gov.")),
+    (FLOOD, "Sandbags buy time.", person("Helen Marsh-Whitaker")),
+    (FLOOD, "moved 40 high-water vehicles", person("Helen Marsh-Whitaker")),
+    (
+        FLOOD,
+        "two shelters would open at schools",
+        unnamed(
+            "unnamed_person",
+            "emergency management official",
+            count=1,
+            anonymity_reason_contains="plans had not been made public",
+        ),
+    ),
+    (
+        FLOOD,
+        "already lost most of the spring planting",
+        unnamed("unnamed_group", ["Local farmers", "farmers"]),
+    ),
+    (
+        LIBRARY,
+        "close two branch libraries next year",
+        person(["board's secretary", "Glenmoor library board's secretary"]),
+    ),
+    (LIBRARY, "We did not take this lightly", person("Oskar Brandt")),
+    (LIBRARY, "Every option was on the table.", person("Oskar Brandt")),
+    (LIBRARY, "the closures would save about", person("Oskar Brandt")),
+    (LIBRARY, "learned to read in that building", person("Lena Fischer")),
+    (LIBRARY, "surplus space", person("Lena Fischer")),
+    (LIBRARY, "the board had ignored the neighborhood", person("Lena Fischer")),
+    (LIBRARY, "discussed at four public meetings", person("Oskar Brandt")),
+    (
+        LIBRARY,
+        "had considered resigning before the vote",
+        unnamed(
+            "unnamed_person",
+            "person familiar with his thinking",
+            count=1,
+            anonymity_reason_contains="to discuss private deliberations",
+        ),
+    ),
+    (LIBRARY, "running out of room for the children's", person("Maria Oyelaran")),
+    (LIBRARY, "he would not step down", person("Oskar Brandt")),
+    (LIBRARY, "nobody asks you to buy anything", person("Oskar Brandt")),
+    (FERRY, "Fares on the island ferry will rise", organization("Halden Bay Ferry Company")),
+    (FERRY, "Fuel has doubled in two years", person("Ruth Ambrose")),
+    (FERRY, "I pay more for the ferry", person("Colm Dwyer")),
+    (FERRY, "collect signatures against the increase", organization("Halden Island Residents' Association")),
+]
+
+DATELINES = {HARBOR: "PORTSMOUTH —", LIBRARY: "GLENMOOR —", FERRY: "HALDEN BAY —"}
+REPORTERS = {
+    HARBOR: ["Ellen Marsh", "Jonah Pratt"],
+    COUNCIL: ["Ellen Marsh"],
+    FLOOD: ["Jonah Pratt"],
+    LIBRARY: ["Ida Lund"],
+    FERRY: [],
+}
+
+
+def fold(value: str) -> str:
+    """Forms compared loosely: NBSP as space, curly apostrophe as straight, case and a leading article."""
+    value = unicodedata.normalize("NFKC", value).replace("’", "'").casefold()
+    return re.sub(r"^(the|a|an) ", "", " ".join(value.split()))
+
+
+def accepted(expected: str | list[str]) -> set[str]:
+    return {fold(v) for v in ([expected] if isinstance(expected, str) else expected)}
+
+
+def locate(text: str, anchor: str) -> tuple[int, int]:
+    assert text.count(anchor) == 1, f"gold anchor {anchor!r} must occur exactly once in the article"
+    start = text.index(anchor)
+    return start, start + len(anchor)
+
+
+def best_match(attributions: list[Attribution], start: int, end: int) -> Attribution | None:
+    overlapping = [a for a in attributions if min(a.end, end) > max(a.start, start)]
+    if not overlapping:
+        return None
+    return min(overlapping, key=lambda a: (-(min(a.end, end) - max(a.start, start)), a.end - a.start))
+
+
+def describe(a: Attribution) -> str:
+    s = a.speaker
+    return (
+        f"predicted {a.type} {a.text[:50]!r}... fragments={a.fragments} "
+        f"cue={a.cue.text if a.cue else None!r} speaker: mention={s.mention!r} name={s.name!r} "
+        f"kind={s.kind} anonymous={s.anonymous} "
+        f"title={s.title!r} affiliation={s.affiliation!r} count={s.count} reason={s.anonymity_reason!r}"
+    )
+
+
+def speaker_mismatches(speaker: Speaker, gold: dict[str, Any]) -> list[str]:
+    problems = []
+    if fold(speaker.name or "") not in accepted(gold["name"]):
+        problems.append(f"name {speaker.name!r}, expected {gold['name']!r}")
+    if speaker.kind != gold["kind"]:
+        problems.append(f"kind {speaker.kind!r}, expected {gold['kind']!r}")
+    if speaker.anonymous != gold["anonymous"]:
+        problems.append(f"anonymous {speaker.anonymous}, expected {gold['anonymous']}")
+    if "title" in gold and fold(speaker.title or "") not in accepted(gold["title"]):
+        problems.append(f"title {speaker.title!r}, expected {gold['title']!r}")
+    if "affiliation" in gold and fold(speaker.affiliation or "") not in accepted(gold["affiliation"]):
+        problems.append(f"affiliation {speaker.affiliation!r}, expected {gold['affiliation']!r}")
+    if "count" in gold and speaker.count != gold["count"]:
+        problems.append(f"count {speaker.count}, expected {gold['count']}")
+    reason = gold.get("anonymity_reason_contains")
+    if reason and fold(reason) not in fold(speaker.anonymity_reason or ""):
+        problems.append(f"anonymity_reason {speaker.anonymity_reason!r}, expected it to mention {reason!r}")
+    return problems
+
+
+def mismatches(attribution: Attribution, gold: dict[str, Any]) -> list[str]:
+    """The speaker's wrong fields, and an anonymity reason that runs on into the content."""
+    problems = speaker_mismatches(attribution.speaker, gold)
+    reason = attribution.speaker.anonymity_reason or ""
+    if fold(attribution.text[:20]) in fold(reason):
+        problems.append(f"anonymity_reason {reason!r} runs on into the content")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.fixture(scope="module")
+def results(extractor: Extractor) -> dict[str, ArticleResult]:
+    articles = list(iter_articles([str(f) for f in FILES]))
+    assert all(isinstance(a, Article) for a in articles), articles
+    return {r.article.id: r for r in extractor.extract(a for a in articles if isinstance(a, Article))}
+
+
+def found(result: ArticleResult, anchor: str) -> Attribution:
+    match = best_match(result.attributions, *locate(result.article.text, anchor))
+    assert match is not None, f"no attribution covers {anchor!r}"
+    return match
+
+
+@pytest.mark.parametrize(("article_id", "anchor", "speaker"), GOLD, ids=[f"{a}: {n}" for a, n, _ in GOLD])
+def test_attribution_is_found_with_its_speaker(
+    article_id: str, anchor: str, speaker: dict[str, Any], results: dict[str, ArticleResult]
+) -> None:
+    attribution = found(results[article_id], anchor)
+    problems = mismatches(attribution, speaker)
+    assert not problems, f"{describe(attribution)}\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("article_id", "name"),
+    [(HARBOR, "Miriam Okafor"), (HARBOR, "Tomas"), (HARBOR, "Priya Natarajan"), (LIBRARY, "Oskar Brandt")],
+)
+def test_every_mention_of_one_speaker_shares_one_name_and_id(
+    article_id: str, name: str, results: dict[str, ArticleResult]
+) -> None:
+    anchors = [anchor for a, anchor, s in GOLD if a == article_id and s["name"] == name]
+    matches = [found(results[article_id], anchor) for anchor in anchors]
+    assert len({(m.speaker.name, m.speaker.id) for m in matches}) == 1, "\n".join(
+        describe(m) for m in matches
+    )
+
+
+def test_split_quote_is_one_attribution_with_a_fragment_per_piece(results: dict[str, ArticleResult]) -> None:
+    result = results[HARBOR]
+    first, second = found(result, "moving the goalposts"), found(result, "costs our families more")
+    assert first is second
+    pieces = [result.article.text[s:e] for s, e in first.fragments]
+    assert pieces == [
+        "The authority keeps moving the goalposts,",
+        "and every week it costs our families more.",
+    ]
+
+
+def test_multi_paragraph_quote_is_one_attribution_with_a_fragment_per_paragraph(
+    results: dict[str, ArticleResult],
+) -> None:
+    result = results[HARBOR]
+    quote = found(result, "When my father worked these docks")
+    assert quote is found(result, "asking for the promise to be kept")
+    assert quote.type == "direct"
+    assert len(quote.fragments) == 2
+    assert all("\n" not in result.article.text[s:e] for s, e in quote.fragments)
+
+
+@pytest.mark.parametrize(
+    ("article_id", "anchor"), [(HARBOR, "A contract is a promise"), (LIBRARY, "surplus space")]
+)
+def test_nested_single_quote_stays_inside_its_quote(
+    article_id: str, anchor: str, results: dict[str, ArticleResult]
+) -> None:
+    result = results[article_id]
+    start, end = locate(result.article.text, anchor)
+    covering = [a for a in result.attributions if min(a.end, end) > max(a.start, start)]
+    assert len(covering) == 1, [describe(a) for a in covering]
+    assert covering[0].type == "direct"
+    assert covering[0].start < start - 1
+
+
+@pytest.mark.parametrize(
+    ("article_id", "anchor"),
+    [
+        (HARBOR, "the city would not intervene"),
+        (HARBOR, "the walkout could spread"),
+        (COUNCIL, "a hole next year that nobody"),
+        (COUNCIL, "keep coming back until somebody listens"),
+    ],
+)
+def test_partly_quoted_reported_speech_is_mixed(
+    article_id: str, anchor: str, results: dict[str, ArticleResult]
+) -> None:
+    attribution = found(results[article_id], anchor)
+    assert attribution.type == "mixed", describe(attribution)
+
+
+@pytest.mark.parametrize(
+    ("article_id", "anchor", "cue"),
+    [
+        (HARBOR, "the city would not intervene", "told"),
+        (HARBOR, "The offer includes a 4 percent raise", "according to"),
+        (LIBRARY, "the board had ignored the neighborhood", "claim"),
+    ],
+)
+def test_cue_is_found(article_id: str, anchor: str, cue: str, results: dict[str, ArticleResult]) -> None:
+    attribution = found(results[article_id], anchor)
+    assert attribution.cue is not None and attribution.cue.text == cue, describe(attribution)
+
+
+def test_according_to_content_ends_before_the_cue(results: dict[str, ArticleResult]) -> None:
+    attribution = found(results[HARBOR], "The offer includes a 4 percent raise")
+    assert attribution.text == "The offer includes a 4 percent raise", describe(attribution)
+
+
+@pytest.mark.parametrize("article_id", sorted(DATELINES))
+def test_dateline_is_not_content(article_id: str, results: dict[str, ArticleResult]) -> None:
+    result = results[article_id]
+    dateline_end = locate(result.article.text, DATELINES[article_id])[1]
+    for a in result.attributions:
+        assert a.start > dateline_end, describe(a)
+
+
+@pytest.mark.parametrize("article_id", sorted(REPORTERS))
+def test_reporters_come_from_the_credit_line_or_metadata(
+    article_id: str, results: dict[str, ArticleResult]
+) -> None:
+    assert results[article_id].reporters == REPORTERS[article_id]
+
+
+@pytest.mark.parametrize("article_id", sorted(REPORTERS))
+def test_reporters_are_never_sources(article_id: str, results: dict[str, ArticleResult]) -> None:
+    reporters = {fold(r) for r in REPORTERS[article_id]}
+    for a in results[article_id].attributions:
+        assert fold(a.speaker.name or "") not in reporters, describe(a)
+        assert fold(a.speaker.mention or "") not in reporters, describe(a)
+
+
+def test_credit_line_yields_no_attribution(results: dict[str, ArticleResult]) -> None:
+    result = results[HARBOR]
+    credits_start = locate(result.article.text, "Reporting by Ellen Marsh")[0]
+    assert all(a.end <= credits_start for a in result.attributions), [
+        describe(a) for a in result.attributions
+    ]
+
+
+def test_unbalanced_quote_at_the_end_takes_only_its_paragraph(results: dict[str, ArticleResult]) -> None:
+    result = results[COUNCIL]
+    text = result.article.text
+    last = found(result, "keep coming back until somebody listens")
+    assert last.text.rstrip(".").endswith("keep coming back until somebody listens"), describe(last)
+    assert last.end <= len(text.rstrip()), describe(last)
+
+
+def test_unbalanced_quote_does_not_swallow_the_next_paragraphs(results: dict[str, ArticleResult]) -> None:
+    result = results[FERRY]
+    text = result.article.text
+    unbalanced = found(result, "Fuel has doubled in two years")
+    assert unbalanced.end <= text.index("\n\n", unbalanced.start), describe(unbalanced)
+
+
+@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY])
+def test_direct_quote_text_excludes_the_quote_marks(
+    article_id: str, results: dict[str, ArticleResult]
+) -> None:
+    for a in results[article_id].attributions:
+        if a.type == "direct":
+            assert a.text[0] not in "\"“”'" and a.text[-1] not in '"“”', describe(a)
+
+
+@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY])
+def test_offsets_are_exact(article_id: str, results: dict[str, ArticleResult]) -> None:
+    text = results[article_id].article.text
+    for a in results[article_id].attributions:
+        assert a.text == text[a.start : a.end]
+        assert all(a.start <= s < e <= a.end for s, e in a.fragments), describe(a)
+        if a.cue is not None:
+            assert text[a.cue.start : a.cue.end] == a.cue.text, describe(a)
+        s = a.speaker
+        if s.mention is not None and s.start is not None and s.end is not None:
+            assert text[s.start : s.end] == s.mention, describe(a)
+
+
+@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY])
+def test_content_excludes_its_cue_and_speaker(article_id: str, results: dict[str, ArticleResult]) -> None:
+    wrong = []
+    for a in results[article_id].attributions:
+        pieces = a.fragments or [(a.start, a.end)]
+        spans = [(a.cue.start, a.cue.end) if a.cue else (None, None), (a.speaker.start, a.speaker.end)]
+        if any(
+            s is not None and e is not None and min(e, fe) > max(s, fs) for s, e in spans for fs, fe in pieces
+        ):
+            wrong.append(describe(a))
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("path", [FILES[0], FILES[3]], ids=lambda p: p.name)
+def test_crlf_line_endings_give_the_same_attributions(path: Path, extractor: Extractor) -> None:
+    text = path.read_text(encoding="utf-8")
+    crlf = text.replace("\n", "\r\n")
+    lf_result = extractor.extract_one(Article("lf", text))
+    crlf_result = extractor.extract_one(Article("crlf", crlf))
+    for a in crlf_result.attributions:
+        assert a.text == crlf[a.start : a.end]
+    assert [(a.text.replace("\r", ""), a.speaker.name) for a in crlf_result.attributions] == [
+        (a.text, a.speaker.name) for a in lf_result.attributions
+    ]
