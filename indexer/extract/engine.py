@@ -109,18 +109,13 @@ def all_cores() -> int:
 # --------------------------------------------------------------------------- where to parse
 
 
-def cue_forms(nlp: Any) -> frozenset[str]:
-    """Lower-case word forms that the pipeline may lemmatize to a cue of the lexicon, and "according".
+def cue_forms(nlp: Any, lemmas: Iterable[str]) -> frozenset[str]:
+    """Lower-case word forms that the pipeline may lemmatize to one of `lemmas`.
 
-    Built from the lemmatizer's own suffix rules and exception tables (inverted), and the attribute
+    Built from the lemmatizer's own suffix rules and exception tables (inverted) and the attribute
     ruler's lemma patterns, so it is a superset of the forms whose lemma the rules look up.
     """
-    from indexer.extract import lexicon as lx
-
-    lemmas = {
-        w.lower() for w in lx.SPEECH_VERBS | lx.CHARACTERIZE_VERBS | lx.INTENTION_VERBS | lx.SPEECH_NOUNS
-    }
-    lemmas.add("according")
+    lemmas = {w.lower() for w in lemmas}
     forms = set(lemmas)
     rules: list[tuple[str, str]] = [("s", ""), ("es", ""), ("ies", "y"), ("d", ""), ("ed", ""), ("ing", "")]
     rules += [("ied", "y"), ("ing", "e"), ("es", "e")]
@@ -151,12 +146,6 @@ def cue_forms(nlp: Any) -> frozenset[str]:
     return frozenset(forms)
 
 
-def _quote_mark_pattern() -> re.Pattern[str]:
-    from indexer.extract.quotemarks import ALL_MARKS
-
-    return re.compile("[" + re.escape(ALL_MARKS) + "]|''|‘‘|’’")
-
-
 def _entity_pipes_standalone(nlp: Any) -> bool:
     """True if the entity recognizers compute their own features (do not listen to a shared tok2vec)."""
     for name in nlp.pipe_names:
@@ -177,6 +166,8 @@ class _Outcome:
     attributions: list[Attribution] = field(default_factory=list)
     reporters: list[str] = field(default_factory=list)
     error: str | None = None
+    tokens: int = 0
+    parsed: int = 0  # tokens that went through the tagger and parser
 
 
 class _Runner:
@@ -189,10 +180,18 @@ class _Runner:
         self.entity_pipes = [n for n in nlp.pipe_names if n in ENTITY_PIPES]
         self.selective = selective and bool(self.entity_pipes) and _entity_pipes_standalone(nlp)
         self.parse_pipes = [n for n in nlp.pipe_names if n not in self.entity_pipes and n != COMPONENT]
-        self.quote_marks = _quote_mark_pattern()
         if self.selective:
+            from indexer.extract import lexicon as lx
+
             strings = nlp.vocab.strings
-            self.cue_hashes = sorted({strings.add(form) for form in cue_forms(nlp)})
+            verbs = cue_forms(nlp, lx.SPEECH_VERBS | lx.CHARACTERIZE_VERBS | lx.INTENTION_VERBS) | {
+                "according"
+            }
+            nouns = cue_forms(nlp, lx.SPEECH_NOUNS) - verbs
+            self.verb_cues = sorted({strings.add(form) for form in verbs})
+            self.noun_cues = sorted({strings.add(form) for form in nouns})
+            self.that = strings.add("that")
+            self.pronouns = sorted({strings.add(form) for form in lx.PERSON_PRONOUNS})
             self.person = strings.add("PERSON")
 
     def run(self, batch: list[tuple[str, str]]) -> list[_Outcome]:
@@ -214,23 +213,26 @@ class _Runner:
         chunked = [split_chunks(text) for _, text in batch]
         docs = [self.nlp.make_doc(chunk) for chunks in chunked for chunk in chunks]
         if self.selective:
-            self._parse_selectively(docs)
+            parsed = self._parse_selectively(docs)
         else:
             docs = list(self.nlp.pipe(docs, disable=[COMPONENT], batch_size=self.batch_size))
+            parsed = [len(doc) for doc in docs]
         outcomes: list[_Outcome] = []
         start = 0
         for (article_id, text), chunks in zip(batch, chunked, strict=True):
             parts = docs[start : start + len(chunks)]
+            n_parsed = sum(parsed[start : start + len(chunks)])
             start += len(chunks)
-            doc = (
-                parts[0]
-                if len(parts) == 1
-                else Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
-            )
-            outcomes.append(self._attribute(article_id, text, doc))
+            if len(parts) == 1:
+                doc = parts[0]
+            else:
+                doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
+            outcome = self._attribute(article_id, text, doc)
+            outcome.tokens, outcome.parsed = len(doc), n_parsed
+            outcomes.append(outcome)
         return outcomes
 
-    def _parse_selectively(self, docs: list[Any]) -> None:
+    def _parse_selectively(self, docs: list[Any]) -> list[int]:
         """Entities everywhere; tags, lemmas and dependencies in the paragraphs that need them."""
         import numpy
         from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, POS, TAG
@@ -239,8 +241,11 @@ class _Runner:
             pass  # annotates the docs in place
         whole: list[Any] = []
         pieces: list[tuple[Any, int, int]] = []
+        parsed: list[int] = []
         for doc in docs:
-            for lo, hi in self._parse_ranges(doc, numpy, LOWER):
+            ranges = self._parse_ranges(doc, numpy, LOWER)
+            parsed.append(sum(hi - lo for lo, hi in ranges))
+            for lo, hi in ranges:
                 if lo == 0 and hi == len(doc):
                     whole.append(doc)
                 else:
@@ -257,35 +262,38 @@ class _Runner:
             arrays[id(doc)][1][lo:hi] = sub.to_array(attrs)
         for doc, array in arrays.values():
             doc.from_array(attrs, array)
+        return parsed
 
     def _parse_ranges(self, doc: Any, numpy: Any, lower_attr: int) -> list[tuple[int, int]]:
-        """Token ranges [lo, hi) to parse: runs of paragraphs with a quote mark or a cue word."""
+        """Token ranges [lo, hi) to parse: runs of paragraphs that hold a cue, and a paragraph naming a
+        person just before a cue paragraph with "he"/"she" (pronoun resolution prefers its subjects)."""
         if not len(doc):
             return []
         text = doc.text
-        paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
-        if not paragraphs:
+        starts = numpy.array([m.start() for m in _PARAGRAPH.finditer(text)])
+        if not len(starts):
             return []
-        starts = numpy.array([p[0] for p in paragraphs])
-        token_starts = numpy.array([t.idx for t in doc])
-        para_of_token = numpy.maximum(numpy.searchsorted(starts, token_starts, side="right") - 1, 0)
-        cue_tokens = numpy.isin(doc.to_array([lower_attr]).ravel(), self.cue_hashes)
-        needed = numpy.zeros(len(paragraphs), dtype=bool)
-        numpy.logical_or.at(needed, para_of_token, cue_tokens)
-        for i, (a, b) in enumerate(paragraphs):
-            if not needed[i] and self.quote_marks.search(text, a, b):
-                needed[i] = True
-        named = numpy.zeros(len(paragraphs), dtype=bool)
+        token_starts = doc.to_array("IDX").astype("int64")
+        para = numpy.maximum(numpy.searchsorted(starts, token_starts, side="right") - 1, 0)
+        lower = doc.to_array([lower_attr]).ravel()
+
+        def per_paragraph(tokens: Any) -> Any:
+            return numpy.bincount(para[tokens], minlength=len(starts)) > 0
+
+        # a noun cue ("her claim that ...") needs a "that" clause; a verb cue needs nothing more
+        cue = per_paragraph(numpy.isin(lower, self.verb_cues)) | (
+            per_paragraph(numpy.isin(lower, self.noun_cues)) & per_paragraph(lower == self.that)
+        )
+        pronoun = per_paragraph(numpy.isin(lower, self.pronouns))
+        named = numpy.zeros(len(starts), dtype=bool)
         for ent in doc.ents:
             if ent.label == self.person:
-                named[para_of_token[ent.start]] = True
-        needed[:-1] |= named[:-1] & needed[1:]
-        wanted = needed[para_of_token]
-        ranges: list[tuple[int, int]] = []
-        edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], wanted.astype("int8"), [0]))))
-        for lo, hi in zip(edges[::2], edges[1::2], strict=True):
-            ranges.append((int(lo), int(hi)))
-        return ranges
+                named[para[ent.start]] = True
+        needed = cue.copy()
+        needed[:-1] |= named[:-1] & cue[1:] & pronoun[1:]
+        wanted = needed[para].astype("int8")
+        edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], wanted, [0]))))
+        return [(int(lo), int(hi)) for lo, hi in zip(edges[::2], edges[1::2], strict=True)]
 
     def _attribute(self, article_id: str, text: str, doc: Any) -> _Outcome:
         if doc.text != text:

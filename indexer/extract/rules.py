@@ -85,7 +85,7 @@ def find_candidates(doc: Doc, credits: Credits) -> list[Candidate]:
     quotes = find_quotes(text)
     inside = _quote_mask(quotes, len(text))
     cues = [c for c in _cue_candidates(doc, inside) if not credits.covers(*(c.cue or (c.start, c.end)))]
-    candidates = _attach_quotes(doc, quotes, cues, paragraphs)
+    candidates = _attach_quotes(doc, quotes, cues, paragraphs, inside)
     candidates += _transcript_candidates(text, candidates)
     for cand in candidates:
         if 0 <= cand.start < credits.dateline_end < cand.end:
@@ -439,7 +439,7 @@ def _noun_cue(tok: Token) -> Candidate | None:
 
 
 def _attach_quotes(
-    doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], paras: Paragraphs
+    doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], paras: Paragraphs, inside_mask: bytearray
 ) -> list[Candidate]:
     """Tie each quote to the cue whose clause holds it, a cue next to it, or the previous speaker."""
     text = doc.text
@@ -490,6 +490,17 @@ def _attach_quotes(
                     orphans.remove(cue)
                     result.append(cue)
                     chosen = cue
+            elif (colon := _colon_subject(doc, q, inside_mask)) is not None:
+                chosen = Candidate(
+                    q.start,
+                    q.end,
+                    "direct",
+                    0.7,
+                    cue=colon[0],
+                    speaker=colon[1],
+                    fragments=list(q.fragments),
+                )
+                result.append(chosen)
             elif (signed := _dash_signature(text, q)) is not None:
                 chosen = Candidate(
                     q.start,
@@ -612,6 +623,24 @@ def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs
 _SIGNATURE = re.compile(
     r"[^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,80}$", re.MULTILINE
 )
+
+
+def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int, int], Token] | None:
+    """ "Sanders made the following comment: “...”": the subject of the clause the colon ends."""
+    text = doc.text
+    i = q.outer[0] - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i < 0 or text[i] != ":":
+        return None
+    colon = doc.char_span(i, i + 1, alignment_mode="expand")
+    if colon is None:
+        return None
+    root = colon.root.sent.root if colon.root.dep_ == "punct" else colon.root.head
+    subjects = [c for c in root.children if c.dep_ in _SUBJECT_DEPS and _valid_source(c, inside, None)]
+    if not subjects or subjects[0].lower_ in lx.FIRST_PERSON or subjects[0].lower_ in ("it", "there"):
+        return None
+    return (i, i + 1), subjects[0]
 
 
 def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int, int]] | None:
