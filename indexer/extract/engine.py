@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import re
 import threading
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -226,7 +227,7 @@ class _Runner:
             if len(parts) == 1:
                 doc = parts[0]
             else:
-                doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])
+                doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]
             outcome = self._attribute(article_id, text, doc)
             outcome.tokens, outcome.parsed = len(doc), n_parsed
             outcomes.append(outcome)
@@ -326,8 +327,11 @@ def _run_in_worker(batch: list[tuple[str, str]]) -> list[_Outcome]:
 class Extractor:
     """Extracts attributions from articles with one loaded pipeline.
 
-    `workers` is the number of processes (0: all cores); `selective` parses only the paragraphs where
-    an attribution can be (see the module docstring); `batch_size` is the spaCy batch size.
+    `workers` is the number of processes (0: all cores); with more than one, the worker processes are
+    started here, before the caller starts any thread (forking a threaded process is unsafe), and live
+    until `close` (or the end of a ``with`` block). `selective` parses only the paragraphs where an
+    attribution can be (see the module docstring); `batch_size` is the spaCy batch size.
+    `tokens` and `parsed_tokens` count the tokens seen and those that went through the parser.
     """
 
     def __init__(
@@ -340,21 +344,25 @@ class Extractor:
         self.component = self.nlp.get_pipe(COMPONENT)
         self.runner = _Runner(self.nlp, selective, batch_size)
         self.selective = self.runner.selective
+        self.tokens = 0
+        self.parsed_tokens = 0
+        self._pool: ProcessPoolExecutor | None = None
+        if self.workers > 1:
+            self._pool = self._start_pool()
 
-    def extract_one(self, article: Article) -> ArticleResult:
-        outcome = self.runner.run_one((article.id, article.text))
-        return self._result(article, outcome)
+    def __enter__(self) -> Extractor:
+        return self
 
-    def extract(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
-        """Results in input order; an article that fails is returned with `error` set."""
-        if self.workers == 1:
-            for batch in _batches(articles):
-                outcomes = self.runner.run([(a.id, a.text) for a in batch])
-                yield from (self._result(a, o) for a, o in zip(batch, outcomes, strict=True))
-            return
-        yield from self._extract_in_workers(articles)
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
-    def _extract_in_workers(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+    def close(self) -> None:
+        """Stop the worker processes (a later `extract` starts new ones)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _start_pool(self) -> ProcessPoolExecutor:
         global _worker_runner
         methods = multiprocessing.get_all_start_methods()
         # fork shares the loaded pipeline; it is unsafe once this process runs other threads
@@ -367,6 +375,26 @@ class Extractor:
             initializer=_init_worker,
             initargs=(self.model, self.runner.selective, self.batch_size),
         )
+        pool.submit(int).result()  # starts the workers now
+        if method == "fork":
+            _worker_runner = None
+        weakref.finalize(self, pool.shutdown, wait=False, cancel_futures=True)
+        return pool
+
+    def extract_one(self, article: Article) -> ArticleResult:
+        outcome = self.runner.run_one((article.id, article.text))
+        return self._result(article, outcome)
+
+    def extract(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+        """Results in input order; an article that fails is returned with `error` set."""
+        if self.workers == 1:
+            for batch in _batches(articles):
+                outcomes = self.runner.run([(a.id, a.text) for a in batch])
+                yield from (self._result(a, o) for a, o in zip(batch, outcomes, strict=True))
+            return
+        if self._pool is None:
+            self._pool = self._start_pool()
+        pool = self._pool
         window: deque[tuple[list[Article], Future[list[_Outcome]]]] = deque()
         try:
             for batch in _batches(articles):
@@ -376,9 +404,8 @@ class Extractor:
             while window:
                 yield from self._collect(*window.popleft())
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            if method == "fork":
-                _worker_runner = None
+            for _, future in window:  # the caller stopped early: drop what is still queued
+                future.cancel()
 
     def _collect(self, batch: list[Article], future: Future[list[_Outcome]]) -> Iterator[ArticleResult]:
         outcomes = future.result()
@@ -386,6 +413,8 @@ class Extractor:
             yield self._result(article, outcome)
 
     def _result(self, article: Article, outcome: _Outcome) -> ArticleResult:
+        self.tokens += outcome.tokens
+        self.parsed_tokens += outcome.parsed
         if outcome.error is not None:
             return ArticleResult(article, error=outcome.error)
         reporters = list(dict.fromkeys([*article.authors, *outcome.reporters]))

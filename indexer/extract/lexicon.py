@@ -14,7 +14,7 @@ SPEECH_VERBS = frozenset(
     demonstrate suggest recommend propose demand order instruct declare proclaim assure reassure
     inform notify signal believe think feel hope fear expect doubt worry know understand guess
     reckon assume criticize criticise praise blast slam attack condemn question wonder dispute
-    reject read sing recite exclaim scream plead beg pray muse announce clarify specify highlight
+    reject rule read sing recite exclaim scream plead beg pray muse announce clarify specify highlight
     underline reiterate repeat insist acknowledge comment
     """.split()
 )

@@ -47,7 +47,7 @@ _NOT_TRANSCRIPT = frozenset(
     ]
 ) | {"EDITOR'S NOTE", "READ MORE"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
-_CLIMB_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl")
+_CLIMB_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl", "prep")
 _PARTICLES = ("prt",)
 
 
@@ -512,6 +512,22 @@ def _attach_quotes(
                     fragments=list(q.fragments),
                 )
                 result.append(chosen)
+            elif (
+                q.words(text) <= 6
+                and (clause := _quoting_clause(doc, q, inside_mask)) is not None
+                and not any(c.overlap(*clause[1]) for c in result)
+            ):
+                verb, (c_start, c_end), subject = clause
+                chosen = Candidate(
+                    c_start,
+                    c_end,
+                    "mixed",
+                    0.5,
+                    cue=(verb.idx, verb.idx + len(verb.text)),
+                    cue_token=verb,
+                    speaker=subject,
+                )
+                result.append(chosen)
             elif (previous := _previous_source(result, q, previous)) is not None and _carries_on(
                 text, q, previous, paras
             ):
@@ -623,6 +639,34 @@ def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs
 _SIGNATURE = re.compile(
     r"[^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,80}$", re.MULTILINE
 )
+
+
+def _quoting_clause(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[Token, tuple[int, int], Token] | None:
+    """ "Reid has gone after Trump as a “human leech”": the subject's words, partly quoted."""
+    first = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if first is None or len(first) == 0:
+        return None
+    verb: Token | None = first.root
+    for _ in range(6):
+        if verb is None or (verb.pos_ in ("VERB", "AUX") and not inside[verb.idx]):
+            break
+        verb = verb.head if verb.head is not verb else None
+    if verb is None or verb.pos_ not in ("VERB", "AUX") or inside[verb.idx]:
+        return None
+    subject = subject_of(verb)
+    if not _valid_source(subject, inside, verb) or subject is None:
+        return None
+    if subject.lower_ in lx.FIRST_PERSON or subject.lower_ in ("it", "there", "this", "that", "which"):
+        return None
+    if not (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in ("PERSON", "ORG", "NORP")):
+        return None
+    rights = [c for c in verb.rights if not c.is_punct]
+    if not rights:
+        return None
+    span = _trim(doc, rights[0].left_edge.i, verb.right_edge.i)
+    if span is None or not (span[0] <= q.start and q.end <= span[1]):
+        return None
+    return verb, _within_paragraph(verb, span), subject
 
 
 def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int, int], Token] | None:
