@@ -323,7 +323,7 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     pieces = _content_tokens(tok)
     content = (pieces[0][0], pieces[-1][1]) if pieces else None
     lemma = tok.lemma_.lower()
-    if speaker is not None and speaker.lower_ in lx.FIRST_PERSON:
+    if speaker is not None and speaker.lower_ in ("you", "me", "us"):
         return None
     if content is None:
         if speaker is None:
