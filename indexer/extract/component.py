@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from indexer.extract.coref import resolve
 from indexer.extract.credits import Credits, find_credits
 from indexer.extract.rules import find_candidates
+from indexer.extract.text import source_text
 from indexer.model import Attribution, Span
 
 if not Doc.has_extension("quotes"):
@@ -30,12 +31,12 @@ class QuoteAttributions:
         self.min_confidence = min_confidence
 
     def __call__(self, doc: Doc) -> Doc:
-        article_id = doc.user_data.get("article_id") or hashlib.sha1(doc.text.encode()).hexdigest()[:16]
-        credits = find_credits(doc.text)
+        text = source_text(doc)
+        article_id = doc.user_data.get("article_id") or hashlib.sha1(text.encode()).hexdigest()[:16]
+        credits = find_credits(text)
         candidates = [c for c in find_candidates(doc, credits) if c.confidence >= self.min_confidence]
         speakers = resolve(doc, candidates, credits, article_id)
         quotes: list[Attribution] = []
-        text = doc.text
         for cand, speaker in zip(candidates, speakers, strict=True):
             cue = Span(text[cand.cue[0] : cand.cue[1]], cand.cue[0], cand.cue[1]) if cand.cue else None
             fragments = sorted(set(cand.fragments)) if len(cand.fragments) > 1 else []

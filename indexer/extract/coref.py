@@ -16,6 +16,7 @@ from indexer.extract import lexicon as lx
 from indexer.extract.credits import Credits
 from indexer.extract.rules import Candidate, Paragraphs
 from indexer.extract.sources import Mention, classify, split_title
+from indexer.extract.text import source_text
 from indexer.model import Speaker, speaker_id
 from indexer.names import fold_name
 
@@ -100,7 +101,7 @@ class Resolved:
 def resolve(doc: Doc, candidates: list[Candidate], credits: Credits, article_id: str) -> list[Speaker]:
     """One `Speaker` per candidate, in order."""
     people = _collect_people(doc, credits)
-    paras = Paragraphs(doc.text)
+    paras = Paragraphs(source_text(doc))
     resolved: list[Resolved] = []
     for cand in candidates:
         resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras))
@@ -178,7 +179,7 @@ def _resolve_one(
     if cand.speaker is None:
         if cand.speaker_span is not None:
             a, b = cand.speaker_span
-            label = doc.text[a:b]
+            label = source_text(doc)[a:b]
             name = " ".join(w.capitalize() if w.isupper() else w for w in label.split())
             person = people.find(name) or people.add(name, None, a, True)
             return Resolved(None, person, Speaker(mention=label, start=a, end=b, kind="person"))

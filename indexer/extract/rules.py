@@ -16,6 +16,7 @@ from indexer.extract import lexicon as lx
 from indexer.extract.credits import Credits
 from indexer.extract.quotemarks import ALL_MARKS, QuoteSpan, find_quotes
 from indexer.extract.sources import mention_tokens
+from indexer.extract.text import source_text
 
 _TRANSCRIPT = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z.])(:)[ \t]+(?=\S)", re.MULTILINE)
 # A headline of the form "Pence: Flowers Won't Be at Debate"
@@ -80,7 +81,7 @@ class Paragraphs:
 
 
 def find_candidates(doc: Doc, credits: Credits) -> list[Candidate]:
-    text = doc.text
+    text = source_text(doc)
     paragraphs = Paragraphs(text)
     quotes = find_quotes(text)
     inside = _quote_mask(quotes, len(text))
@@ -204,7 +205,7 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
         if right:
             span = _trim(tok.doc, right[0].left_edge.i, right[-1].right_edge.i)
             if span is not None:
-                region = tok.doc.text[span[0] : span[1]]
+                region = source_text(tok.doc)[span[0] : span[1]]
                 if (
                     any(m in region for m in '“”"')
                     or "''" in region
@@ -280,7 +281,7 @@ def _valid_source(tok: Token | None, inside: bytearray, cue: Token | None = None
         return False
     if cue is not None:
         lo, hi = sorted((tok.idx, cue.idx))
-        if "\n" in tok.doc.text[lo:hi]:
+        if "\n" in source_text(tok.doc)[lo:hi]:
             return False  # a source and its cue stand in one paragraph
     return True
 
@@ -335,7 +336,7 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     if lemma in lx.WEAK_VERBS and content[1] - content[0] < 12:
         return None
     content = _within_paragraph(tok, content)
-    if _ANONYMITY_TERMS.search(tok.doc.text[content[0] : content[1]]) and lemma in (
+    if _ANONYMITY_TERMS.search(source_text(tok.doc)[content[0] : content[1]]) and lemma in (
         "ask",
         "request",
         "insist",
@@ -360,7 +361,7 @@ _ANONYMITY_TERMS = re.compile(r"\b(?:name|surname|identity)s? (?:not )?be\b|\ban
 
 def _within_paragraph(tok: Token, span: tuple[int, int]) -> tuple[int, int]:
     """Indirect content never runs past the paragraph of its cue (headlines have no full stop)."""
-    text = tok.doc.text
+    text = source_text(tok.doc)
     para_start = max(text.rfind("\n", 0, tok.idx) + 1, 0)
     nl = text.find("\n", tok.idx)
     para_end = len(text) if nl < 0 else nl
@@ -442,7 +443,7 @@ def _attach_quotes(
     doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], paras: Paragraphs, inside_mask: bytearray
 ) -> list[Candidate]:
     """Tie each quote to the cue whose clause holds it, a cue next to it, or the previous speaker."""
-    text = doc.text
+    text = source_text(doc)
     with_content = [c for c in cues if c.start >= 0]
     orphans = [c for c in cues if c.start < 0]
     result: list[Candidate] = list(with_content)
@@ -603,7 +604,7 @@ def _sentence_break(doc: Doc, start: int, end: int) -> bool:
 
 def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs) -> Candidate | None:
     """A cue clause right after the quote ("...,” he said.) or right before it (He said: “...)."""
-    text = doc.text
+    text = source_text(doc)
     qa, qb = q.outer
     para_last = paras.index(q.end)
     para_first = paras.index(q.start)
@@ -671,7 +672,7 @@ def _quoting_clause(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[Token, t
 
 def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int, int], Token] | None:
     """ "Sanders made the following comment: “...”": the subject of the clause the colon ends."""
-    text = doc.text
+    text = source_text(doc)
     i = q.outer[0] - 1
     while i >= 0 and text[i].isspace():
         i -= 1

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from indexer.extract import lexicon as lx
+from indexer.extract.text import source_text
 from indexer.model import SourceKind
 
 _KEEP_DEPS = frozenset(
@@ -117,7 +118,14 @@ def mention_tokens(head: Token) -> Span:
 def classify(head: Token) -> Mention:
     """Classify the source whose syntactic head is `head`."""
     span = mention_tokens(head)
-    base = Mention(span.start_char, span.end_char, span.text, head, "unknown", False)
+    base = Mention(
+        span.start_char,
+        span.end_char,
+        source_text(head.doc)[span.start_char : span.end_char],
+        head,
+        "unknown",
+        False,
+    )
     low = head.lower_
     if head.pos_ == "PRON" or low in lx.RELATIVE_PRONOUNS:
         base.pronoun = low
