@@ -204,7 +204,7 @@ def index(
     password: Password = None,
     ca_certs: CaCerts = None,
     model: Annotated[str, typer.Option(help="Any installed spaCy pipeline.")] = DEFAULT_MODEL,
-    workers: Annotated[int, typer.Option(help="Processes for the spaCy pipeline (0: all cores).")] = 1,
+    workers: Annotated[int, typer.Option(help="spaCy processes; 0 (default) uses all cores.")] = 0,
     shard: Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")] = None,
     dead_letter: DeadLetter = "quotes-dead-letter.ndjson",
     checkpoint: CheckpointFile = None,
@@ -217,7 +217,6 @@ def index(
 
     Example: quotes index samples/ --es-url http://localhost:9200 --checkpoint run.ckpt
     """
-    import os
 
     from indexer.articles import iter_articles, parse_shard
     from indexer.extract.engine import Extractor, ModelNotFound
@@ -231,7 +230,7 @@ def index(
     names = _prepare(client, index_name, reindex, dry_run)
     ck = _checkpoint(checkpoint, index_name, dry_run)
     try:
-        extractor = Extractor(model, workers=workers or (os.cpu_count() or 1))
+        extractor = Extractor(model, workers=workers)
     except ModelNotFound as exc:
         raise _fail(str(exc), 2) from None
 

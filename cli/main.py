@@ -61,21 +61,20 @@ def extract(
         Path, typer.Option("--output", "-o", help="JSON Lines file to write; - for stdout.")
     ] = Path("-"),
     model: Annotated[str, typer.Option(help="Any installed spaCy pipeline.")] = DEFAULT_MODEL,
-    workers: Annotated[int, typer.Option(help="Processes for the spaCy pipeline (0: all cores).")] = 1,
+    workers: Annotated[int, typer.Option(help="spaCy processes; 0 (default) uses all cores.")] = 0,
     shard: Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")] = None,
 ) -> None:
     """Extract every attribution from articles into JSON Lines, one object per quote.
 
     Example: quotes extract samples/ -o quotes.jsonl
     """
-    import os
 
     from indexer.extract.engine import Extractor, ModelNotFound
     from indexer.pipeline import RunSummary, articles_of, results_of, write_jsonl
 
     shard_spec = parse_shard_option(shard)
     try:
-        extractor = Extractor(model, workers=workers or (os.cpu_count() or 1))
+        extractor = Extractor(model, workers=workers)
     except ModelNotFound as exc:
         raise fail(str(exc), 2) from exc
     summary = RunSummary()
