@@ -97,6 +97,7 @@ def article_document_from_records(
         "outlet": meta.get("outlet"),
         "published_at": meta.get("published_at"),
         "reporters": list(meta.get("reporters") or []),
+        "dateline": meta.get("dateline"),
         "quote_count": quote_count,
         "speakers": list(speakers),
         "speaker_ids": list(speaker_ids),

@@ -25,13 +25,14 @@ class Article:
     authors: list[str] = field(default_factory=list)
     origin: str = ""  # file (and line) the article came from, for error reports
 
-    def metadata(self, reporters: list[str] | None = None) -> dict[str, Any]:
+    def metadata(self, reporters: list[str] | None = None, dateline: str | None = None) -> dict[str, Any]:
         return {
             "title": self.title,
             "url": self.url,
             "outlet": self.outlet,
             "published_at": self.published_at,
             "reporters": reporters if reporters is not None else list(self.authors),
+            "dateline": dateline,
         }
 
 

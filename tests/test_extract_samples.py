@@ -378,3 +378,9 @@ def test_crlf_line_endings_give_the_same_attributions(path: Path, extractor: Ext
     assert [(a.text.replace("\r", ""), a.speaker.name) for a in crlf_result.attributions] == [
         (a.text, a.speaker.name) for a in lf_result.attributions
     ]
+
+
+def test_dateline_is_article_metadata_not_content(results: dict[str, ArticleResult]) -> None:
+    result = results[HARBOR]
+    assert result.article_metadata()["dateline"] == "Portsmouth"
+    assert all("PORTSMOUTH" not in a.text for a in result.attributions)

@@ -63,10 +63,11 @@ class ArticleResult:
     article: Article
     attributions: list[Attribution] = field(default_factory=list)
     reporters: list[str] = field(default_factory=list)
+    dateline: str | None = None  # the place in "BEIRUT — ..."
     error: str | None = None
 
     def article_metadata(self) -> dict[str, Any]:
-        return self.article.metadata(self.reporters)
+        return self.article.metadata(self.reporters, self.dateline)
 
     def records(self) -> list[dict[str, Any]]:
         meta = self.article_metadata()
@@ -176,6 +177,7 @@ class _Outcome:
 
     attributions: list[Attribution] = field(default_factory=list)
     reporters: list[str] = field(default_factory=list)
+    dateline: str | None = None
     error: str | None = None
     tokens: int = 0
     parsed: int = 0  # tokens that went through the tagger and parser
@@ -328,6 +330,8 @@ class _Runner:
             return
         outcome.attributions += [_shifted(a, offset) for a in doc._.quotes]
         outcome.reporters += [r for r in doc._.credits.reporters if r not in outcome.reporters]
+        if offset == 0:
+            outcome.dateline = doc._.credits.dateline
 
 
 def _shifted(attribution: Attribution, by: int) -> Attribution:
@@ -502,6 +506,7 @@ class Extractor:
                 merged.error = merged.error or part.error
                 merged.attributions += part.attributions
                 merged.reporters += [r for r in part.reporters if r not in merged.reporters]
+                merged.dateline = merged.dateline or part.dateline
             parts = []
             yield self._result(article, merged)
 
@@ -511,4 +516,6 @@ class Extractor:
         if outcome.error is not None:
             return ArticleResult(article, error=outcome.error)
         reporters = list(dict.fromkeys([*article.authors, *outcome.reporters]))
-        return ArticleResult(article, attributions=outcome.attributions, reporters=reporters)
+        return ArticleResult(
+            article, attributions=outcome.attributions, reporters=reporters, dateline=outcome.dateline
+        )

@@ -97,11 +97,6 @@ THING_PRONOUNS = frozenset({"it"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})
 
-# Determiners and quantifiers that make a description unnamed rather than a unique position.
-INDEFINITE = frozenset(
-    {"a", "an", "some", "several", "many", "few", "two", "three", "other", "one", "another"}
-)
-
 NUMBER_WORDS = {
     "one": 1,
     "two": 2,
