@@ -249,7 +249,8 @@ def index(
             dry_run=dry_run,
         )
 
-    _run_load(run, dry_run)
+    with extractor:
+        _run_load(run, dry_run)
 
 
 def load(

@@ -78,12 +78,17 @@ def extract(
     except ModelNotFound as exc:
         raise fail(str(exc), 2) from exc
     summary = RunSummary()
-    out = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
     try:
-        write_jsonl(results_of(extractor, articles_of(paths, summary, shard_spec), summary), out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        out = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        extractor.close()
+        raise fail(f"cannot write {output}: {exc.strerror}", 2) from exc
+    with extractor:
+        try:
+            write_jsonl(results_of(extractor, articles_of(paths, summary, shard_spec), summary), out)
+        finally:
+            if out is not sys.stdout:
+                out.close()
     print_summary(summary)
     if summary.failed:
         raise typer.Exit(1)

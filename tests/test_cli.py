@@ -259,3 +259,10 @@ def test_evaluate_bad_prediction_line_names_the_line(small_gold: Path, tmp_path:
     result = invoke("evaluate", "--gold", str(small_gold), "--pred", str(pred))
     assert result.exit_code == 2
     assert f"{pred}:2:" in result.stderr
+
+
+def test_extract_to_an_unwritable_path_is_a_one_line_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(SAMPLES), "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"error: cannot write {target}: No such file or directory"]
