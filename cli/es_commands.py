@@ -367,7 +367,7 @@ def search(
             who += " (anonymous)"
         table.add_row(
             who,
-            _highlighted(hit.get("highlight") or hit.get("text") or ""),
+            _highlighted(hit.get("highlight") or hit.get("quote") or hit.get("text") or ""),
             hit.get("type") or "",
             art.get("outlet") or "",
             str(art.get("published_at") or "")[:10],

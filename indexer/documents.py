@@ -62,9 +62,18 @@ def folded_speaker(speaker: Mapping[str, Any] | None) -> str | None:
     return fold_name(label) or None
 
 
+def quoted_words(record: Mapping[str, Any]) -> str:
+    """What was said, without what stands between the pieces of a split quote ("..., she said, ...")."""
+    text, start = str(record.get("text") or ""), int(record.get("start") or 0)
+    pieces = [text[a - start : b - start] for a, b in record.get("fragments") or []]
+    pieces = [p for p in pieces if p]
+    return " … ".join(pieces) if len(pieces) > 1 else text
+
+
 def quote_document(record: Mapping[str, Any]) -> dict[str, Any]:
     """The quotes-index document for one record; the record is not modified."""
     doc = dict(record)
+    doc["quote"] = quoted_words(record)
     speaker = record.get("speaker")
     if isinstance(speaker, Mapping):
         doc["speaker"] = {**speaker, "name_folded": folded_speaker(speaker)}

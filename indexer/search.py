@@ -85,7 +85,7 @@ def build_query(
         must = {
             "simple_query_string": {
                 "query": query,
-                "fields": ["text"],
+                "fields": ["quote"],
                 "default_operator": "and",
                 "lenient": True,
             }
@@ -139,7 +139,7 @@ def search_quotes(
     body: dict[str, Any] = {
         "query": q,
         "size": size,
-        "highlight": {"fields": {"text": {"number_of_fragments": 0}}},
+        "highlight": {"fields": {"quote": {"number_of_fragments": 0}}},
         "track_total_hits": False,
     }
     if not (query and query.strip()):
@@ -153,7 +153,7 @@ def search_quotes(
         doc = dict(hit.get("_source") or {})
         doc["_id"] = hit.get("_id")
         doc["_score"] = hit.get("_score")
-        fragments = hit.get("highlight", {}).get("text")
+        fragments = hit.get("highlight", {}).get("quote")
         doc["highlight"] = fragments[0] if fragments else None
         hits.append(doc)
     return hits

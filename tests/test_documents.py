@@ -129,3 +129,11 @@ def test_documents_from_the_model_fit_the_strict_mappings(es: EsTarget) -> None:
     )
     assert report.problems == []
     assert (report.indexed, report.failed, report.articles_indexed) == (5, 0, 1)
+
+
+def test_quote_document_joins_the_pieces_of_a_split_quote() -> None:
+    record = make_record(1, 0, text='We will hold the line," she said, "whatever it costs.')
+    start = record["start"]
+    record["fragments"] = [[start, start + 21], [start + 35, start + 53]]
+    assert quote_document(record)["quote"] == "We will hold the line … whatever it costs."
+    assert quote_document(make_record(1, 1))["quote"] == make_record(1, 1)["text"]

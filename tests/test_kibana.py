@@ -132,7 +132,7 @@ def test_saved_search_columns_and_sort_exist_in_the_mapping() -> None:
     types = _mapping_types()
     (search,) = _by_type("search")
     columns = search["attributes"]["columns"]
-    assert columns == ["speaker.name", "text", "article.outlet", "article.published_at"]
+    assert columns == ["speaker.name", "quote", "article.outlet", "article.published_at"]
     for column in columns:
         assert column in types
     for sort_field, _ in search["attributes"]["sort"]:
