@@ -8,7 +8,6 @@ import typer
 
 from cli.es_commands import (
     DEFAULT_MODEL,
-    MAX_PROBLEMS_SHOWN,
     ApiKey,
     CaCerts,
     ChunkSize,
@@ -20,6 +19,7 @@ from cli.es_commands import (
     _connect,
     _fail,
     _Progress,
+    print_problems,
 )
 
 if TYPE_CHECKING:
@@ -119,12 +119,7 @@ def _summary(report: EnrichReport) -> None:
     if report.articles_conflicted:
         line += f"  changed during the run (rerun to redo): {report.articles_conflicted}"
     typer.echo(line, err=True)
-    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
-        typer.echo(f"  failed: {problem}", err=True)
-    if report.problem_count > MAX_PROBLEMS_SHOWN:
-        typer.echo(f"  ... and {report.problem_count - MAX_PROBLEMS_SHOWN} more", err=True)
-    if report.dead_letter:
-        typer.echo(f"refused documents (with the reason) are in {report.dead_letter}", err=True)
+    print_problems(report)
 
 
 def register(app: typer.Typer) -> None:

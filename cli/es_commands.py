@@ -164,6 +164,11 @@ def _summary(report: LoadReport, dry_run: str | None) -> None:
         if report.retried or report.chunk_retries:
             line += f"  retried: {report.retried + report.chunk_retries}"
     typer.echo(line, err=True)
+    print_problems(report)
+
+
+def print_problems(report: Any) -> None:
+    """The failures of a run (the first few, then how many more) and where the refused documents are."""
     for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
         typer.echo(f"  failed: {problem}", err=True)
     if report.problem_count > MAX_PROBLEMS_SHOWN:
