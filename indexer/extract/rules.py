@@ -322,7 +322,7 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         if not _valid_source(speaker, inside, tok):
             speaker = None
     pieces = _content_tokens(tok)
-    content = (pieces[0][0], pieces[-1][1]) if pieces else None
+    content = _within_paragraph(tok, (pieces[0][0], pieces[-1][1])) if pieces else None
     lemma = tok.lemma_.lower()
     if speaker is not None and speaker.lower_ in ("you", "me", "us"):
         return None
@@ -335,7 +335,6 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         return None
     if lemma in lx.WEAK_VERBS and content[1] - content[0] < 12:
         return None
-    content = _within_paragraph(tok, content)
     if _ANONYMITY_TERMS.search(source_text(tok.doc)[content[0] : content[1]]) and lemma in (
         "ask",
         "request",
@@ -359,14 +358,15 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
 _ANONYMITY_TERMS = re.compile(r"\b(?:name|surname|identity)s? (?:not )?be\b|\banonymity\b")
 
 
-def _within_paragraph(tok: Token, span: tuple[int, int]) -> tuple[int, int]:
-    """Indirect content never runs past the paragraph of its cue (headlines have no full stop)."""
+def _within_paragraph(tok: Token, span: tuple[int, int]) -> tuple[int, int] | None:
+    """Indirect content never runs past the paragraph of its cue (headlines have no full stop);
+    a clause wholly in another paragraph is no content of this cue."""
     text = source_text(tok.doc)
     para_start = max(text.rfind("\n", 0, tok.idx) + 1, 0)
     nl = text.find("\n", tok.idx)
     para_end = len(text) if nl < 0 else nl
     start, end = max(span[0], para_start), min(span[1], para_end)
-    return (start, end) if end > start else span
+    return (start, end) if end > start else None
 
 
 def _according_to(tok: Token) -> Candidate | None:
@@ -399,6 +399,8 @@ def _according_to(tok: Token) -> Candidate | None:
     if span is None:
         return None
     span = _within_paragraph(tok, span)
+    if span is None:
+        return None
     return Candidate(
         span[0],
         span[1],
@@ -667,7 +669,8 @@ def _quoting_clause(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[Token, t
     span = _trim(doc, rights[0].left_edge.i, verb.right_edge.i)
     if span is None or not (span[0] <= q.start and q.end <= span[1]):
         return None
-    return verb, _within_paragraph(verb, span), subject
+    clipped = _within_paragraph(verb, span)
+    return (verb, clipped, subject) if clipped is not None else None
 
 
 def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int, int], Token] | None:
