@@ -193,6 +193,9 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
         # "found that each day ...": the parser took the conjunction for an object
         span = _trim(tok.doc, that.i, tok.sent.end - 1)
         return [span] if span else None
+    if len(comps) > 1:
+        text = source_text(tok.doc)
+        comps = [c for c in comps if "\n" not in text[min(c.idx, tok.idx) : max(c.idx, tok.idx)]] or comps
     if comps:
         comp = comps[-1] if len(comps) > 1 and comps[-1].i > tok.i else comps[0]
         span = _trim(tok.doc, comp.left_edge.i, comp.right_edge.i)
@@ -306,6 +309,17 @@ def _left_subject(tok: Token, inside: bytearray) -> Token | None:
     return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") and not inside[cur.idx] else None
 
 
+def _earlier_cue_subject(tok: Token, inside: bytearray) -> Token | None:
+    """ "Sanders said, going on to say that ...": a subjectless cue goes with the cue before it."""
+    if tok.tag_ not in ("VB", "VBG", "VBN"):
+        return None
+    for prev in reversed(tok.doc[tok.sent.start : tok.i]):
+        if prev.lemma_.lower() in lx.SPEECH_VERBS and not inside[prev.idx]:
+            subject = subject_of(prev)
+            return subject if _valid_source(subject, inside, prev) else None
+    return None
+
+
 def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     speaker = subject_of(tok)
     after_quote = tok.i > 0 and (
@@ -320,7 +334,7 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         if not _valid_source(speaker, inside, tok):
             speaker = _left_subject(tok, inside)
         if not _valid_source(speaker, inside, tok):
-            speaker = None
+            speaker = _earlier_cue_subject(tok, inside)
     pieces = _content_tokens(tok)
     content = _within_paragraph(tok, (pieces[0][0], pieces[-1][1])) if pieces else None
     lemma = tok.lemma_.lower()
