@@ -479,10 +479,15 @@ def _attach_quotes(
                 or (best.start >= q.start - 2 and best.end <= q.end + 2)
                 or unquoted <= 1
             ):
-                if best.kind == "direct":
-                    best.fragments.append((q.start, q.end))
-                    best.end = max(best.end, q.end)
-                    best.start = min(best.start, q.start)
+                sibling = by_cue.get(best.cue_token.i) if best.cue_token is not None else None
+                if sibling is not None and sibling is not best and sibling.kind == "direct":
+                    # "“A,” she wrote, “B.”" where A took a copy of the cue: one statement in two pieces
+                    _add_piece(sibling, q)
+                    result.remove(best)
+                    with_content.remove(best)
+                    chosen = sibling
+                elif best.kind == "direct":
+                    _add_piece(best, q)
                 else:
                     best.kind, best.start, best.end = "direct", q.start, q.end
                     best.fragments = list(q.fragments)
@@ -493,9 +498,12 @@ def _attach_quotes(
         else:
             cue = _nearby_cue(doc, q, orphans + with_content, paras)
             if cue is not None:
-                if cue.start >= 0 and cue.kind == "direct" and cue in result:
-                    cue.fragments += q.fragments
-                    cue.start, cue.end = min(cue.start, q.start), max(cue.end, q.end)
+                sibling = by_cue.get(cue.cue_token.i) if cue.cue_token is not None else None
+                if sibling is not None and sibling.kind == "direct" and sibling in result:
+                    _add_piece(sibling, q)
+                    chosen = sibling
+                elif cue.start >= 0 and cue.kind == "direct" and cue in result:
+                    _add_piece(cue, q)
                     chosen = cue
                 elif cue.start >= 0:
                     chosen = _direct(q, cue, 0.8)
@@ -585,6 +593,12 @@ def _previous_source(found: list[Candidate], q: QuoteSpan, previous: Candidate |
         ):
             best = c
     return best
+
+
+def _add_piece(attribution: Candidate, q: QuoteSpan) -> None:
+    """Another piece of the same direct quote."""
+    attribution.fragments = (attribution.fragments or [(attribution.start, attribution.end)]) + list(q.fragments)
+    attribution.start, attribution.end = min(attribution.start, q.start), max(attribution.end, q.end)
 
 
 def _direct(q: QuoteSpan, cue: Candidate, confidence: float) -> Candidate:
