@@ -597,7 +597,8 @@ def _previous_source(found: list[Candidate], q: QuoteSpan, previous: Candidate |
 
 def _add_piece(attribution: Candidate, q: QuoteSpan) -> None:
     """Another piece of the same direct quote."""
-    attribution.fragments = (attribution.fragments or [(attribution.start, attribution.end)]) + list(q.fragments)
+    pieces = attribution.fragments or [(attribution.start, attribution.end)]
+    attribution.fragments = pieces + list(q.fragments)
     attribution.start, attribution.end = min(attribution.start, q.start), max(attribution.end, q.end)
 
 
