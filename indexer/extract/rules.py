@@ -572,6 +572,11 @@ def _attach_quotes(
                     carried_from=previous.carried_from or previous,
                 )
                 result.append(chosen)
+            elif (introduced := _introducing_subject(doc, q, paras, inside_mask)) is not None:
+                chosen = Candidate(
+                    q.start, q.end, "direct", 0.4, fragments=list(q.fragments), speaker=introduced
+                )
+                result.append(chosen)
             elif q.words(text) >= 5 and _is_sentence_like(text, q):
                 chosen = Candidate(q.start, q.end, "direct", 0.3, fragments=list(q.fragments))
                 result.append(chosen)
@@ -593,6 +598,29 @@ def _previous_source(found: list[Candidate], q: QuoteSpan, previous: Candidate |
         ):
             best = c
     return best
+
+
+def _introducing_subject(doc: Doc, q: QuoteSpan, paras: Paragraphs, inside: bytearray) -> Token | None:
+    """A paragraph that is only a quote, after a paragraph about a person, is that person's words."""
+    text = source_text(doc)
+    index = paras.index(q.start)
+    p_start, p_end = paras.spans[index]
+    if text[p_start : q.start - 1].strip() or index == 0 or q.words(text) < 4:
+        return None
+    if text[q.end : p_end].strip(" ”\"'.,!?\t"):
+        return None  # something follows the quote in its paragraph
+    prev_start, prev_end = paras.spans[index - 1]
+    last = doc.char_span(prev_start, prev_end, alignment_mode="expand")
+    if last is None or not len(last):
+        return None
+    sentence = doc[last.end - 1].sent
+    root = sentence.root
+    subject = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is None or not _valid_source(subject, inside, None):
+        return None
+    if subject.ent_type_ == "PERSON" or subject.lower_ in lx.PERSON_PRONOUNS:
+        return subject
+    return None
 
 
 def _add_piece(attribution: Candidate, q: QuoteSpan) -> None:
