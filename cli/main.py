@@ -41,13 +41,13 @@ def parse_shard_option(shard: str | None) -> tuple[int, int] | None:
         raise fail(str(exc), 2) from exc
 
 
-def print_summary(summary: RunSummary, extra: dict[str, int] | None = None) -> None:
+def print_summary(summary: RunSummary) -> None:
     """The end-of-run summary on stderr: counts, then each failed article with its reason."""
-    line = f"articles read: {summary.articles_read}  attributions: {summary.attributions}"
-    for key, value in (extra or {}).items():
-        line += f"  {key}: {value}"
-    line += f"  articles failed: {summary.failed}"
-    typer.echo(line, err=True)
+    typer.echo(
+        f"articles read: {summary.articles_read}  attributions: {summary.attributions}  "
+        f"articles failed: {summary.failed}",
+        err=True,
+    )
     for origin, reason in summary.failures:
         typer.echo(f"  failed: {origin}: {reason}", err=True)
 
