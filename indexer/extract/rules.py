@@ -152,10 +152,11 @@ def subject_of(tok: Token) -> Token | None:
     for _ in range(4):
         if cur is None:
             return None
-        for child in cur.children:
+        # the subject nearest the verb first: "Coke user?” Dean ... appeared" has two for the parser
+        for child in sorted(cur.children, key=lambda c: abs(c.i - cur.i)):
             if cur.tag_ == "VBG" and child.i > cur.i:
                 continue  # "saying her foot was swollen": that subject belongs to the clause
-            if child.lower_ in lx.OBJECT_PRONOUNS:
+            if child.lower_ in lx.OBJECT_PRONOUNS or not any(ch.isalnum() for ch in child.text):
                 continue
             if (child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("it", "there")) or (
                 child.dep_ in _SUBJECT_DEPS and child.lower_ == "it" and tok.lemma_ not in ("say",)
@@ -167,7 +168,7 @@ def subject_of(tok: Token) -> Token | None:
                         return objs[0] if objs else None
                     if cur.lemma_ in ("tell", "ask", "inform", "advise"):
                         return None  # "X was told that ...": the source is not the subject
-                return child
+                return _named_apposition(child)
         for child in cur.children:
             if child.dep_ == "agent":
                 objs = [g for g in child.children if g.dep_ == "pobj"]
@@ -181,6 +182,23 @@ def subject_of(tok: Token) -> Token | None:
         else:
             return None
     return None
+
+
+def _named_apposition(tok: Token) -> Token:
+    """ "With 50 days until the election, Minyon Moore, ..., called": a thing cannot speak, the person
+    the parser hung on it as an apposition does."""
+    if tok.ent_type_ or tok.pos_ != "NOUN":
+        return tok
+    lemma = tok.lemma_.lower()
+    if (
+        lemma in lx.PERSON_NOUNS
+        or lemma in lx.ORG_NOUNS
+        or lemma in lx.DOCUMENT_NOUNS
+        or lemma in lx.GROUP_NOUNS
+    ):
+        return tok
+    named = [c for c in tok.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+    return named[0] if named else tok
 
 
 def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
@@ -280,8 +298,17 @@ _NOT_SOURCES = frozenset({"DATE", "TIME", "ORDINAL", "MONEY", "QUANTITY"})
 
 
 def _valid_source(tok: Token | None, inside: bytearray, cue: Token | None = None) -> bool:
-    if tok is None or inside[tok.idx] or tok.ent_type_ in _NOT_SOURCES or tok.pos_ == "VERB":
+    if (
+        tok is None
+        or inside[tok.idx]
+        or tok.ent_type_ in _NOT_SOURCES
+        or not any(ch.isalnum() for ch in tok.text)
+    ):
         return False
+    if tok.pos_ == "VERB" and not (
+        tok.dep_ in _SUBJECT_DEPS and tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+    ):
+        return False  # a tagging slip ("Trump" as a verb) is still a source when it is a named subject
     if cue is not None:
         lo, hi = sorted((tok.idx, cue.idx))
         if "\n" in source_text(tok.doc)[lo:hi]:
@@ -309,6 +336,14 @@ def _left_subject(tok: Token, inside: bytearray) -> Token | None:
     return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") and not inside[cur.idx] else None
 
 
+def _opens_sentence(tok: Token) -> bool:
+    """ "Said Ellis: “...”": an inverted cue at the head of a sentence."""
+    if not tok.text[:1].isupper():
+        return False
+    before = source_text(tok.doc)[max(0, tok.idx - 4) : tok.idx].rstrip(" \t")
+    return before == "" or before[-1] in '.!?\n”"'
+
+
 def _earlier_cue_subject(tok: Token, inside: bytearray) -> Token | None:
     """ "Sanders said, going on to say that ...": a subjectless cue goes with the cue before it."""
     if tok.tag_ not in ("VB", "VBG", "VBN"):
@@ -330,7 +365,7 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         others = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and c is not speaker]
         speaker = next((c for c in reversed(others) if _valid_source(c, inside, tok)), None)
     if speaker is None:
-        speaker = _inverted_subject(tok) if after_quote else None
+        speaker = _inverted_subject(tok) if after_quote or _opens_sentence(tok) else None
         if not _valid_source(speaker, inside, tok):
             speaker = _left_subject(tok, inside)
         if not _valid_source(speaker, inside, tok):
