@@ -126,7 +126,7 @@ CHARACTERIZE_VERBS = frozenset(
     """
     call label describe brand dub liken compare hail term rate denounce blast criticize criticise
     praise laud slam attack accuse blame condemn mock deride dismiss refer cite urge demand
-    reference
+    reference characterize characterise portray depict
     """.split()
 )
 # Of those, the ones whose object is content even without quote marks ("called for an inquiry").
@@ -141,6 +141,13 @@ INTENTION_VERBS = frozenset(
     """
     want plan refuse pledge promise vow agree decline propose intend hope seek threaten aim vow
     support oppose favor favour urge encourage
+    """.split()
+)
+# Verbs whose object does what the infinitive after it says: "led the journalist to fear ...".
+OBJECT_CONTROL_VERBS = frozenset(
+    """
+    lead prompt force cause push drive encourage urge ask tell persuade convince allow invite inspire
+    pressure press compel get
     """.split()
 )
 OBJECT_PRONOUNS = frozenset({"them", "him", "me", "us", "whom"})

@@ -174,6 +174,10 @@ def subject_of(tok: Token) -> Token | None:
                 objs = [g for g in child.children if g.dep_ == "pobj"]
                 if objs:
                     return objs[0]
+        if cur.dep_ == "xcomp" and cur.head.lemma_.lower() in lx.OBJECT_CONTROL_VERBS:
+            objects = [c for c in cur.head.children if c.dep_ == "dobj" and c.i < cur.i]
+            if objects:
+                return _named_apposition(objects[0])  # "led the journalist to fear ...": the journalist fears
         if cur.dep_ in _CLIMB_DEPS and cur.head is not cur:
             if cur.dep_ == "acl" and cur.head.dep_ in ("dobj", "pobj", "attr"):
                 cur = cur.head.head  # "issued an alert advising ...": the one who issued it
@@ -181,6 +185,28 @@ def subject_of(tok: Token) -> Token | None:
                 cur = cur.head
         else:
             return None
+    return None
+
+
+def _second_report(comp: Token) -> Token | None:
+    """ "China said it was “resolutely opposed” to the test and warned North Korea to ...": the parser
+    hangs the second cue inside the first one's clause; it is the same speaker's second statement."""
+    if comp.dep_ != "ccomp" or comp.head.lemma_.lower() not in lx.SPEECH_VERBS:
+        return None
+    subjects = [c for c in comp.children if c.dep_ in _SUBJECT_DEPS]
+    if not subjects or subjects[0].lower_ not in ("it", "he", "she", "they", "we"):
+        return None
+    for child in comp.children:
+        lemma = child.lemma_.lower()
+        if (
+            child.dep_ == "conj"
+            and child.i > comp.i
+            and child.pos_ == "VERB"
+            and lemma in lx.SPEECH_VERBS
+            and lemma not in lx.WEAK_VERBS
+            and not any(c.dep_ in _SUBJECT_DEPS for c in child.children)
+        ):
+            return child
     return None
 
 
@@ -216,7 +242,15 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
         comps = [c for c in comps if "\n" not in text[min(c.idx, tok.idx) : max(c.idx, tok.idx)]] or comps
     if comps:
         comp = comps[-1] if len(comps) > 1 and comps[-1].i > tok.i else comps[0]
-        span = _trim(tok.doc, comp.left_edge.i, comp.right_edge.i)
+        hi = comp.right_edge.i
+        second = _second_report(comp)
+        if second is not None:
+            hi = min(
+                hi,
+                second.left_edge.i - 1,
+                *(c.i - 1 for c in comp.children if c.dep_ == "cc" and c.i < second.i and c.i > comp.i),
+            )
+        span = _trim(tok.doc, comp.left_edge.i, hi)
         return [span] if span else None
     lemma = tok.lemma_.lower()
     if lemma in lx.CHARACTERIZE_VERBS:
@@ -262,6 +296,8 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
 def _is_interjected(tok: Token) -> bool:
     """ "The most modest, he said, would be ..." and "It is over, he said." """
     doc = tok.doc
+    if any(c.dep_ == "mark" for c in tok.children):
+        return False  # "..., while 73 percent said the same": a subordinate clause, not an aside
     edge = tok.left_edge
     left = doc[edge.i - 1] if edge.i > 0 else None
     marks = (",", "—", "–", "”", '"')
@@ -357,6 +393,16 @@ def _earlier_cue_subject(tok: Token, inside: bytearray) -> Token | None:
 
 def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     speaker = subject_of(tok)
+    if tok.dep_ == "conj" and _second_report(tok.head) is tok:
+        speaker = subject_of(tok.head.head)
+    shown = tok.doc[tok.i - 1] if tok.i > 0 and tok.tag_ == "VBG" else None
+    if (
+        shown is not None
+        and shown.ent_type_ == "PERSON"
+        and shown.dep_ == "pobj"
+        and shown.head.lower_ == "of"
+    ):
+        speaker = shown  # "footage of Hillary Clinton asking, “...”": the one shown speaking
     after_quote = tok.i > 0 and (
         tok.nbor(-1).text in "”\"'"
         or (tok.i > 1 and tok.nbor(-1).text == "," and tok.nbor(-2).text in "”\"'")
@@ -505,6 +551,13 @@ def _attach_quotes(
         qlen = q.end - q.start
         best = max(with_content, key=lambda c: c.overlap(q.start, q.end), default=None)
         chosen: Candidate | None = None
+        if (
+            best is not None
+            and best.kind != "direct"
+            and best.start < q.start < best.end < q.end
+            and paras.index(best.end) == paras.index(q.end)
+        ):
+            best.end = q.end  # the parser closed the clause inside the quote that ends it
         if best is not None and best.overlap(q.start, q.end) > 0.5 * min(qlen, best.end - best.start):
             chosen = best
             unquoted = _unquoted_words(text, best.start, best.end)
@@ -696,6 +749,15 @@ def _sentence_break(doc: Doc, start: int, end: int) -> bool:
     return any(t.text in (".", "!", "?") and start <= t.idx < end for t in span)
 
 
+def _ends_sentence(text: str, q: QuoteSpan, gap: str) -> bool:
+    """ "... of “Peace Through Strength.” He told ...": a full stop inside the marks and a capital after
+    them start a new sentence ("“Why?” Trump asked" does not: only the full stop counts)."""
+    if text[q.start : q.end].rstrip()[-1:] != ".":
+        return False
+    words = gap.split()
+    return bool(words) and words[0][:1].isupper() and words[0].lower() not in ("said", "says")
+
+
 def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs) -> Candidate | None:
     """A cue clause right after the quote ("...,” he said.) or right before it (He said: “...)."""
     text = source_text(doc)
@@ -709,7 +771,7 @@ def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs
         ca, cb = c.cue
         if qb <= ca and paras.index(ca) == para_last:
             gap = text[qb:ca]
-            if len(gap) <= 60 and not _sentence_break(doc, qb, ca):
+            if len(gap) <= 60 and not _sentence_break(doc, qb, ca) and not _ends_sentence(text, q, gap):
                 dist = len(gap)
             else:
                 continue
