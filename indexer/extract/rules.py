@@ -10,7 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from indexer.extract import lexicon as lx
 from indexer.extract.credits import Credits
@@ -127,11 +127,41 @@ def _cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
             cand = _verb_cue(tok, inside)
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.SPEECH_NOUNS:
             cand = _noun_cue(tok)
+        elif low == "put" and _as_put_it(tok):
+            cand = _verb_cue(tok, inside)
+        elif low == "per" and "," in doc.text[max(0, tok.idx - 3) : tok.idx]:
+            cand = _per_source(tok, inside)
         else:
             cand = None
         if cand is not None:
             out.append(cand)
     return out
+
+
+def _as_put_it(tok: Token) -> bool:
+    """ "as a Homeland Security memo put it": the memo's words are the quote beside it."""
+    return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
+        c.lower_ == "as" and c.dep_ in ("mark", "advmod") for c in tok.children
+    )
+
+
+def _per_source(tok: Token, inside: bytearray) -> Candidate | None:
+    """ "..., per the party's bylaws": a source named after the words it holds (not "per year")."""
+    obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if obj is None or not _valid_source(obj, inside, tok):
+        return None
+    lemma = obj.lemma_.lower()
+    if not (
+        obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or lemma in lx.DOCUMENT_NOUNS
+        or lemma in lx.PERSON_NOUNS
+        or lemma in lx.ORG_NOUNS
+        or lemma in ("bylaw", "bylaws", "rule", "rules", "law", "guideline", "guidelines", "policy")
+    ):
+        return None
+    return Candidate(
+        -1, -1, "indirect", 0.0, cue=(tok.idx, tok.idx + len(tok.text)), cue_token=tok, speaker=obj
+    )
 
 
 def _cue_span(tok: Token) -> tuple[int, int]:
@@ -693,20 +723,36 @@ def _introducing_subject(doc: Doc, q: QuoteSpan, paras: Paragraphs, inside: byte
     text = source_text(doc)
     index = paras.index(q.start)
     p_start, p_end = paras.spans[index]
-    if text[p_start : q.start - 1].strip() or index == 0 or q.words(text) < 4:
-        return None
-    if text[q.end : p_end].strip(" ”\"'.,!?\t"):
+    if q.words(text) < 4 or text[q.end : p_end].strip(" ”\"'.,!?\t"):
         return None  # something follows the quote in its paragraph
+    lead = text[p_start : q.outer[0]].rstrip()
+    if lead:
+        # "Sanders ... identified young voters' exhaustion as one of the reasons. “The younger people ...”"
+        if lead[-1] not in ".!?":
+            return None
+        return _person_subject(
+            doc[doc.char_span(p_start, len(lead) + p_start, alignment_mode="expand").end - 1].sent, inside
+        )
+    if index == 0:
+        return None
     prev_start, prev_end = paras.spans[index - 1]
     last = doc.char_span(prev_start, prev_end, alignment_mode="expand")
     if last is None or not len(last):
         return None
-    sentence = doc[last.end - 1].sent
-    root = sentence.root
-    subject = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
+    return _person_subject(doc[last.end - 1].sent, inside)
+
+
+def _person_subject(sentence: Span, inside: bytearray) -> Token | None:
+    """The subject of a sentence when it is a person."""
+    subject = next((c for c in sentence.root.children if c.dep_ in _SUBJECT_DEPS), None)
     if subject is None or not _valid_source(subject, inside, None):
         return None
-    if subject.ent_type_ == "PERSON" or subject.lower_ in lx.PERSON_PRONOUNS:
+    subject = _named_apposition(subject)
+    if (
+        subject.ent_type_ == "PERSON"
+        or subject.lower_ in lx.PERSON_PRONOUNS
+        or (subject.pos_ == "NOUN" and subject.lemma_.lower() in lx.PERSON_NOUNS)
+    ):
         return subject
     return None
 
