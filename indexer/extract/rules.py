@@ -188,9 +188,9 @@ def subject_of(tok: Token) -> Token | None:
                 continue  # "saying her foot was swollen": that subject belongs to the clause
             if child.lower_ in lx.OBJECT_PRONOUNS or not any(ch.isalnum() for ch in child.text):
                 continue
-            if (child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("it", "there")) or (
-                child.dep_ in _SUBJECT_DEPS and child.lower_ == "it" and tok.lemma_ not in ("say",)
-            ):
+            if child.dep_ == "nsubjpass" and child.lower_ == "it":
+                continue  # "it was said that ...": no one in particular
+            if child.dep_ in _SUBJECT_DEPS and child.lower_ != "there":
                 if child.dep_ == "nsubjpass":
                     agent = [a for a in cur.children if a.dep_ == "agent"]
                     if agent:
@@ -884,11 +884,20 @@ def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int
     colon = doc.char_span(i, i + 1, alignment_mode="expand")
     if colon is None:
         return None
-    root = colon.root.sent.root if colon.root.dep_ == "punct" else colon.root.head
-    subjects = [c for c in root.children if c.dep_ in _SUBJECT_DEPS and _valid_source(c, inside, None)]
-    if not subjects or subjects[0].lower_ in lx.FIRST_PERSON or subjects[0].lower_ in ("it", "there"):
-        return None
-    return (i, i + 1), subjects[0]
+    sentence = colon.root.sent
+    # the clause the colon closes: the nearest verb before it that has a subject of its own
+    # ("She became so upset ... that I had to change my answer: “...”" is the writer's answer)
+    for verb in reversed(doc[sentence.start : colon.start]):
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+        if not subjects:
+            continue
+        subject = subjects[-1]
+        if not _valid_source(subject, inside, None) or subject.lower_ in ("you", "it", "there", "me", "us"):
+            return None
+        return (i, i + 1), _named_apposition(subject)
+    return None
 
 
 def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int, int]] | None:
