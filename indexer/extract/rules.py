@@ -218,6 +218,16 @@ def subject_of(tok: Token) -> Token | None:
     return None
 
 
+def _stolen_predicate(tok: Token, comp: Token) -> bool:
+    """ "The four “loopholes” he cited are “...”": the parser hung the main verb on the relative clause."""
+    return (
+        tok.dep_ == "relcl"
+        and comp.tag_ in ("VBZ", "VBP", "VBD")
+        and comp.left_edge.i == comp.i
+        and not any(c.dep_ in (*_SUBJECT_DEPS, "expl") for c in comp.children)
+    )
+
+
 def _second_report(comp: Token) -> Token | None:
     """ "China said it was “resolutely opposed” to the test and warned North Korea to ...": the parser
     hangs the second cue inside the first one's clause; it is the same speaker's second statement."""
@@ -259,7 +269,10 @@ def _named_apposition(tok: Token) -> Token:
 
 def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
     """Character spans of the clause a cue introduces (two when the cue stands inside it)."""
-    comps = [c for c in tok.children if c.dep_ == "ccomp"]
+    comps = [c for c in tok.children if c.dep_ == "ccomp" and not _stolen_predicate(tok, c)]
+    if not comps and tok.lemma_.lower() in lx.SPEECH_VERBS:
+        # "tweeted in the early morning hours that Machado was ...": "that" taken for an adverb
+        comps = [c for c in tok.rights if c.dep_ == "advcl" and c.left_edge.lower_ == "that"]
     if not comps and tok.lemma_.lower() in lx.INTENTION_VERBS | {"ask", "call", "warn", "tell", "advise"}:
         comps = [c for c in tok.children if c.dep_ == "xcomp" and c.right_edge.i - c.i >= 2]
     that = next((c for c in tok.rights if c.dep_ == "dobj" and c.lower_ == "that" and c.i == tok.i + 1), None)
