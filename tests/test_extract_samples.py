@@ -26,13 +26,15 @@ FILES = [
     ROOT / "samples" / "flood-briefing.html",
     ROOT / "tests" / "data" / "library-board.txt",
     ROOT / "tests" / "data" / "ferry-fares.txt",
+    ROOT / "tests" / "data" / "transit-hearing.txt",
 ]
-HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY = (
+HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT = (
     "harbor-strike",
     "council-budget-vote",
     "flood-briefing",
     "library-board",
     "ferry-fares",
+    "transit-hearing",
 )
 
 
@@ -163,15 +165,41 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
     (FERRY, "Fuel has doubled in two years", person("Ruth Ambrose")),
     (FERRY, "I pay more for the ferry", person("Colm Dwyer")),
     (FERRY, "collect signatures against the increase", organization("Halden Island Residents' Association")),
+    # "the agency" and "It" point back to the authority the article names
+    (TRANSIT, "will cut 14 bus routes in March", organization("Lakeport Transit Authority")),
+    (TRANSIT, "would save about $9 million a year", organization("Lakeport Transit Authority")),
+    # a thing cannot speak: the person the parser hung on "the vote" as an apposition does
+    (TRANSIT, "a fresh start for a network", person("Ines Caldwell")),
+    (TRANSIT, "We have run out of easy options.", person("Ines Caldwell")),  # "Said Caldwell: ..."
+    (
+        TRANSIT,
+        "a plate of spaghetti drawn in the dark",
+        {"name": "consultants' report", "kind": "document", "anonymous": False},
+    ),
+    (
+        TRANSIT,
+        "during peak service hours",
+        {"name": "agency's bylaws", "kind": "document", "anonymous": False},
+    ),
+    (TRANSIT, "deeply disappointed", organization("drivers' union")),
+    (TRANSIT, "to expect a walkout before the summer", organization("drivers' union")),  # "... and warned"
+    (TRANSIT, "a slow death for the eastern suburbs", person("Arthur Penn")),  # "led X to fear"
+    (TRANSIT, "Every bus will run on time by spring.", person("Ines Caldwell")),  # "footage of X saying"
+    (TRANSIT, "better service for everyone", person("Ines Caldwell")),  # not "Critics told" after it
+    (TRANSIT, "the promise was empty", unnamed("unnamed_group", "Critics")),
+    (TRANSIT, "This plan punishes the people", unnamed("unnamed_person", "one commuter", count=1)),
+    (TRANSIT, "They kept this city moving", person("Arthur Penn")),  # a quote after a sentence about him
+    (TRANSIT, "close a route without a hearing", person("Ines Caldwell")),  # "began by saying"
 ]
 
-DATELINES = {HARBOR: "PORTSMOUTH —", LIBRARY: "GLENMOOR —", FERRY: "HALDEN BAY —"}
+DATELINES = {HARBOR: "PORTSMOUTH —", LIBRARY: "GLENMOOR —", FERRY: "HALDEN BAY —", TRANSIT: "LAKEPORT —"}
 REPORTERS = {
     HARBOR: ["Ellen Marsh", "Jonah Pratt"],
     COUNCIL: ["Ellen Marsh"],
     FLOOD: ["Jonah Pratt"],
     LIBRARY: ["Ida Lund"],
     FERRY: [],
+    TRANSIT: [],
 }
 
 
@@ -332,7 +360,7 @@ def test_unbalanced_quote_does_not_swallow_the_next_paragraphs(results: dict[str
     assert unbalanced.end <= text.index("\n\n", unbalanced.start), describe(unbalanced)
 
 
-@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY])
+@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT])
 def test_direct_quote_text_excludes_the_quote_marks(
     article_id: str, results: dict[str, ArticleResult]
 ) -> None:
@@ -341,7 +369,7 @@ def test_direct_quote_text_excludes_the_quote_marks(
             assert a.text[0] not in "\"“”'" and a.text[-1] not in '"“”', describe(a)
 
 
-@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY])
+@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT])
 def test_offsets_are_exact(article_id: str, results: dict[str, ArticleResult]) -> None:
     text = results[article_id].article.text
     for a in results[article_id].attributions:
@@ -354,7 +382,7 @@ def test_offsets_are_exact(article_id: str, results: dict[str, ArticleResult]) -
             assert text[s.start : s.end] == s.mention, describe(a)
 
 
-@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY])
+@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT])
 def test_content_excludes_its_cue_and_speaker(article_id: str, results: dict[str, ArticleResult]) -> None:
     wrong = []
     for a in results[article_id].attributions:
@@ -384,3 +412,26 @@ def test_dateline_is_article_metadata_not_content(results: dict[str, ArticleResu
     result = results[HARBOR]
     assert result.article_metadata()["dateline"] == "Portsmouth"
     assert all("PORTSMOUTH" not in a.text for a in result.attributions)
+
+
+def test_a_second_cue_in_a_said_clause_is_its_own_attribution(results: dict[str, ArticleResult]) -> None:
+    said = found(results[TRANSIT], "deeply disappointed")
+    warned = found(results[TRANSIT], "to expect a walkout")
+    assert said is not warned
+    assert said.cue is not None and said.cue.text == "said"
+    assert warned.cue is not None and warned.cue.text == "warned"
+    assert "warned" not in said.text
+
+
+def test_a_quote_ending_its_sentence_does_not_take_the_next_sentences_cue(
+    results: dict[str, ArticleResult],
+) -> None:
+    promise = found(results[TRANSIT], "better service for everyone")
+    assert promise.cue is not None and promise.cue.text == "promised", describe(promise)
+
+
+def test_as_put_it_and_per_are_cues(results: dict[str, ArticleResult]) -> None:
+    put = found(results[TRANSIT], "a plate of spaghetti")
+    per = found(results[TRANSIT], "during peak service hours")
+    assert put.cue is not None and put.cue.text == "put"
+    assert per.cue is not None and per.cue.text == "per"

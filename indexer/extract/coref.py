@@ -196,11 +196,60 @@ def _resolve_one(
     ):
         res.person = known  # the tagger called it an organisation, but the article names this person
         mention.kind = "person"
+    elif mention.kind == "organization" and (named := _named_organization(doc, mention)) is not None:
+        mention.name = named  # "the agency" after "the Lakeport Transit Authority"
     elif mention.kind == "person" and mention.name and mention.head.pos_ == "PROPN":
         res.person = people.find(mention.name) or people.add(mention.name, mention.title, mention.start, True)
         if mention.anonymity_reason:
             res.person.anonymity_reason = mention.anonymity_reason
     return res
+
+
+# Which last words of an organisation's name a definite description may point back to.
+_ORG_DESCRIPTIONS = {
+    "agency": {"agency", "authority", "administration", "service", "bureau", "commission", "office"},
+    "authority": {"authority", "agency"},
+    "company": {"company", "corp", "corp.", "corporation", "inc", "inc.", "co", "co.", "llc", "ltd", "ltd."},
+    "firm": {"firm", "llp", "llc", "partners", "group"},
+    "union": {"union", "federation", "guild", "association", "workers"},
+    "association": {"association", "federation"},
+    "ministry": {"ministry"},
+    "department": {"department"},
+    "committee": {"committee"},
+    "commission": {"commission"},
+    "council": {"council"},
+    "court": {"court"},
+    "board": {"board"},
+    "bank": {"bank"},
+    "party": {"party"},
+    "university": {"university", "college"},
+    "newspaper": {"times", "post", "journal", "herald", "tribune", "news", "gazette"},
+    "network": {"network", "news", "broadcasting"},
+}
+
+
+def _named_organization(doc: Doc, mention: Mention) -> str | None:
+    """The organisation a definite description names: the nearest earlier ORG entity, when its last word
+    fits the description's head ("Acme Corp. ... the company"). A nearer organisation that does not fit
+    makes it ambiguous: None."""
+    head = mention.head
+    fits = _ORG_DESCRIPTIONS.get(head.lemma_.lower())
+    if (
+        head.pos_ != "NOUN"
+        or fits is None
+        or not any(c.lower_ == "the" and c.dep_ == "det" for c in head.children)
+    ):
+        return None
+    if any(c.dep_ in ("amod", "compound", "poss") for c in head.children):
+        return None  # "the drivers' union" or "the federal agency" says which one itself
+    for ent in reversed(doc.ents):
+        if ent.start_char >= mention.start or ent.label_ != "ORG":
+            continue
+        words = [w.lower() for w in ent.text.split()]
+        if len(words) < 2:
+            continue
+        return re.sub(r"^the\s+", "", ent.text, flags=re.IGNORECASE) if words[-1] in fits else None
+    return None
 
 
 def _resolve_pronoun(
@@ -216,7 +265,7 @@ def _resolve_pronoun(
     pos = mention.start
     if pron in lx.RELATIVE_PRONOUNS:
         verb = cand.speaker.head if cand.speaker is not None else None
-        if verb is not None and verb.dep_ == "relcl" and verb.head is not verb:
+        if verb is not None and verb.dep_ == "relcl" and verb.head.i != verb.i:
             antecedent = classify(verb.head)
             res.mention = _as_written(mention, antecedent)
             if antecedent.kind == "person" and antecedent.name:

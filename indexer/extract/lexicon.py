@@ -87,7 +87,8 @@ DOCUMENT_NOUNS = frozenset(
     advertisement website tweet post filing lawsuit complaint indictment ruling order decision book
     article editorial column op-ed email e-mail message video release transcript record records
     document documents findings research paper review audit assessment estimate estimates figures
-    numbers chart map account
+    numbers chart map account bylaw bylaws rule rules guideline guidelines regulation regulations charter
+    constitution policy law
     """.split()
 )
 

@@ -10,7 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
 from indexer.extract.credits import Credits
@@ -183,7 +183,8 @@ def subject_of(tok: Token) -> Token | None:
         if cur is None:
             return None
         # the subject nearest the verb first: "Coke user?” Dean ... appeared" has two for the parser
-        for child in sorted(cur.children, key=lambda c: abs(c.i - cur.i)):
+        here = cur.i
+        for child in sorted(cur.children, key=lambda c: abs(c.i - here)):
             if cur.tag_ == "VBG" and child.i > cur.i:
                 continue  # "saying her foot was swollen": that subject belongs to the clause
             if child.lower_ in lx.OBJECT_PRONOUNS or not any(ch.isalnum() for ch in child.text):
@@ -208,7 +209,7 @@ def subject_of(tok: Token) -> Token | None:
             objects = [c for c in cur.head.children if c.dep_ == "dobj" and c.i < cur.i]
             if objects:
                 return _named_apposition(objects[0])  # "led the journalist to fear ...": the journalist fears
-        if cur.dep_ in _CLIMB_DEPS and cur.head is not cur:
+        if cur.dep_ in _CLIMB_DEPS and cur.head.i != cur.i:
             if cur.dep_ == "acl" and cur.head.dep_ in ("dobj", "pobj", "attr"):
                 cur = cur.head.head  # "issued an alert advising ...": the one who issued it
             else:
@@ -410,7 +411,7 @@ def _left_subject(tok: Token, inside: bytearray) -> Token | None:
     if inside[cur.idx] or cur.pos_ not in ("PROPN", "NOUN", "PRON", "PUNCT"):
         return None
     climb = ("compound", "flat") if cur.ent_type_ == "PERSON" else ("appos", "compound", "flat", "punct")
-    while cur.dep_ in climb and cur.head.i < tok.i and cur.head is not cur:
+    while cur.dep_ in climb and cur.head.i < tok.i and cur.head.i != cur.i:
         cur = cur.head
     return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") and not inside[cur.idx] else None
 
@@ -436,7 +437,8 @@ def _earlier_cue_subject(tok: Token, inside: bytearray) -> Token | None:
 
 def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     speaker = subject_of(tok)
-    if tok.dep_ == "conj" and _second_report(tok.head) is tok:
+    second = _second_report(tok.head) if tok.dep_ == "conj" else None
+    if second is not None and second.i == tok.i:
         speaker = subject_of(tok.head.head)
     shown = tok.doc[tok.i - 1] if tok.i > 0 and tok.tag_ == "VBG" else None
     if (
@@ -451,7 +453,7 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         or (tok.i > 1 and tok.nbor(-1).text == "," and tok.nbor(-2).text in "”\"'")
     )
     if not _valid_source(speaker, inside, tok):
-        others = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and c is not speaker]
+        others = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and c != speaker]
         speaker = next((c for c in reversed(others) if _valid_source(c, inside, tok)), None)
     if speaker is None:
         speaker = _inverted_subject(tok) if after_quote or _opens_sentence(tok) else None
@@ -513,7 +515,7 @@ def _according_to(tok: Token) -> Candidate | None:
     objs = [c for c in to.children if c.dep_ == "pobj"]
     if not objs:
         return None
-    head = tok.head if tok.head is not tok else None
+    head = tok.head if tok.head.i != tok.i else None
     sent = tok.sent
     pp_lo, pp_hi = tok.left_edge.i, tok.right_edge.i
     if head is None or pp_hi >= sent.end - 2:
@@ -743,21 +745,26 @@ def _introducing_subject(doc: Doc, q: QuoteSpan, paras: Paragraphs, inside: byte
         # "Sanders ... identified young voters' exhaustion as one of the reasons. “The younger people ...”"
         if lead[-1] not in ".!?":
             return None
-        return _person_subject(
-            doc[doc.char_span(p_start, len(lead) + p_start, alignment_mode="expand").end - 1].sent, inside
-        )
+        return _person_subject(doc, p_start, p_start + len(lead), inside)
     if index == 0:
         return None
     prev_start, prev_end = paras.spans[index - 1]
-    last = doc.char_span(prev_start, prev_end, alignment_mode="expand")
-    if last is None or not len(last):
+    return _person_subject(doc, prev_start, prev_end, inside)
+
+
+def _person_subject(doc: Doc, start: int, end: int, inside: bytearray) -> Token | None:
+    """The subject of the last sentence in text[start:end], when it is a person. The sentence is found by
+    climbing from its last word while heads stay in the range (the parser may join it to a quote after)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    words = [t for t in span if not (t.is_punct or t.is_space)] if span is not None else []
+    if not words:
         return None
-    return _person_subject(doc[last.end - 1].sent, inside)
-
-
-def _person_subject(sentence: Span, inside: bytearray) -> Token | None:
-    """The subject of a sentence when it is a person."""
-    subject = next((c for c in sentence.root.children if c.dep_ in _SUBJECT_DEPS), None)
+    top = words[-1]
+    for _ in range(len(doc)):  # bounded: unparsed stretches of a selectively parsed doc are no tree
+        if top.head.i == top.i or not start <= top.head.idx < end:
+            break
+        top = top.head
+    subject = next((c for c in top.children if c.dep_ in _SUBJECT_DEPS), None)
     if subject is None or not _valid_source(subject, inside, None):
         return None
     subject = _named_apposition(subject)
@@ -866,7 +873,7 @@ def _quoting_clause(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[Token, t
     for _ in range(6):
         if verb is None or (verb.pos_ in ("VERB", "AUX") and not inside[verb.idx]):
             break
-        verb = verb.head if verb.head is not verb else None
+        verb = verb.head if verb.head.i != verb.i else None
     if verb is None or verb.pos_ not in ("VERB", "AUX") or inside[verb.idx]:
         return None
     subject = subject_of(verb)
