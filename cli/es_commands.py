@@ -59,6 +59,13 @@ Reindex = Annotated[
 ]
 ChunkSize = Annotated[int, typer.Option("--chunk-size", min=1, help="Documents per bulk request.")]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Bulk requests in flight at once.")]
+MergeNames = Annotated[
+    bool,
+    typer.Option(
+        "--merge-names/--no-merge-names",
+        help='After loading, give each person one name across all articles ("Trump" -> "Donald Trump").',
+    ),
+]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -177,8 +184,9 @@ def print_problems(report: Any) -> None:
         typer.echo(f"refused documents (with the reason) are in {report.dead_letter}", err=True)
 
 
-def _run_load(run: Any, dry_run: str | None) -> None:
-    """Run a load with a progress line; print the summary; exit 1 if anything failed."""
+def _run_load(run: Any, dry_run: str | None, merge: tuple[Any, IndexNames] | None = None) -> None:
+    """Run a load with a progress line; print the summary; merge speaker names across the collection
+    (`merge` = client and indices); exit 1 if anything failed."""
     from indexer.store import LoadInterrupted, StoreError
 
     progress = _Progress()
@@ -191,8 +199,33 @@ def _run_load(run: Any, dry_run: str | None) -> None:
     except StoreError as exc:
         raise _fail(str(exc)) from None
     _summary(report, dry_run)
-    if not report.ok:
+    merged_ok = True
+    if merge is not None and dry_run is None:
+        merged_ok = _merge_speakers(*merge)
+    if not report.ok or not merged_ok:
         raise typer.Exit(1)
+
+
+def _merge_speakers(client: Any, names: IndexNames) -> bool:
+    """One name per person across the collection ("Trump" -> "Donald Trump"); see indexer.canonical."""
+    from indexer.canonical import merge_speakers
+    from indexer.store import LoadInterrupted, StoreError
+
+    try:
+        done = merge_speakers(client, names.quotes_alias, names.articles_alias)
+    except (LoadInterrupted, StoreError) as exc:
+        raise _fail(f"merging speaker names: {exc}") from None
+    typer.echo(
+        f"speaker names merged across articles: {done.names}  quotes renamed: {done.load.indexed}  "
+        f"articles updated: {done.load.articles_indexed}",
+        err=True,
+    )
+    if done.load.documents_failed:
+        typer.echo(
+            f"  {done.load.documents_failed} documents kept their article's own speaker name:", err=True
+        )
+        print_problems(done.load)
+    return done.load.documents_failed == 0
 
 
 # --------------------------------------------------------------------------- commands
@@ -217,6 +250,7 @@ def index(
     reindex: Reindex = False,
     chunk_size: ChunkSize = 500,
     concurrency: Concurrency = 2,
+    merge_names: MergeNames = True,
 ) -> None:
     """Extract attributions from articles and index them in Elasticsearch, one document per quote.
 
@@ -255,7 +289,7 @@ def index(
         )
 
     with extractor:
-        _run_load(run, dry_run)
+        _run_load(run, dry_run, None if client is None or not merge_names else (client, names))
 
 
 def load(
@@ -272,6 +306,7 @@ def load(
     reindex: Reindex = False,
     chunk_size: ChunkSize = 500,
     concurrency: Concurrency = 2,
+    merge_names: MergeNames = True,
 ) -> None:
     """Index attribution records written by `quotes extract` into Elasticsearch.
 
@@ -296,7 +331,7 @@ def load(
             dry_run=dry_run,
         )
 
-    _run_load(run, dry_run)
+    _run_load(run, dry_run, None if client is None or not merge_names else (client, names))
 
 
 def _highlighted(fragment: str) -> Any:
@@ -336,22 +371,12 @@ def search(
 
     Example: quotes search "nuclear deal" --speaker salami --since 2016-01-01
     """
-    from indexer.search import SearchError, search_quotes
+    from indexer.search import QuoteFilter, SearchError, search_quotes
 
+    where = QuoteFilter(query, speaker, anonymous, type_, outlet, since, until)
     client = _connect(es_url, api_key, username, password, ca_certs)
     try:
-        hits = search_quotes(
-            client,
-            query,
-            speaker=speaker,
-            anonymous=anonymous,
-            type=type_,
-            outlet=outlet,
-            since=since,
-            until=until,
-            size=size,
-            index=index_name,
-        )
+        hits = search_quotes(client, where, size=size, index=index_name)
     except SearchError as exc:
         raise _fail(str(exc)) from None
     if as_json:

@@ -37,7 +37,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import IO, Any, BinaryIO, TextIO
@@ -146,6 +146,29 @@ def parse_shard(spec: str) -> tuple[int, int]:
     if not 1 <= k <= n:
         raise ValueError(f"shard number K must be between 1 and N ({n}); got {spec!r}")
     return k, n
+
+
+def select_articles(
+    items: Iterable[Article | ReadFailure],
+    failed: Callable[[ReadFailure], None],
+    *,
+    shard: tuple[int, int] | None = None,
+    done: Container[str] | None = None,
+    skipped: Callable[[Article, str], None] | None = None,
+) -> Iterator[Article]:
+    """The reader stage shared by `quotes extract` and `quotes index`: read failures go to `failed`,
+    articles outside `shard` or already `done` (a checkpoint) to `skipped` with "shard" or "done"."""
+    for item in items:
+        if isinstance(item, ReadFailure):
+            failed(item)
+        elif shard is not None and not in_shard(item.id, *shard):
+            if skipped is not None:
+                skipped(item, "shard")
+        elif done is not None and item.id in done:
+            if skipped is not None:
+                skipped(item, "done")
+        else:
+            yield item
 
 
 # --------------------------------------------------------------------------- ids

@@ -1,7 +1,8 @@
 """Turn attribution records into the documents the Elasticsearch indices hold, and into bulk actions.
 
 Pure functions, no I/O. A quote document is the record of `quotes extract` (see
-`Attribution.to_dict`) plus `speaker.name_folded`; its `_id` is the record's `quote_id`, which is
+`Attribution.to_dict`) plus `speaker.name_folded`, `speaker.name_in_article` and `speaker.merged`
+(see `indexer.canonical`); its `_id` is the record's `quote_id`, which is
 derived from the article id and the content offsets, so sending the same record twice overwrites
 the same document instead of adding a second one. Nothing time-dependent goes into a document
 here (the loader may stamp `indexed_at` when it sends), so the same input always gives the same
@@ -76,7 +77,13 @@ def quote_document(record: Mapping[str, Any]) -> dict[str, Any]:
     doc["quote"] = quoted_words(record)
     speaker = record.get("speaker")
     if isinstance(speaker, Mapping):
-        doc["speaker"] = {**speaker, "name_folded": folded_speaker(speaker)}
+        # name_in_article keeps the article's own form when `canonical.merge_speakers` renames a person
+        doc["speaker"] = {
+            **speaker,
+            "name_folded": folded_speaker(speaker),
+            "name_in_article": speaker.get("name"),
+            "merged": False,
+        }
     return doc
 
 

@@ -6,11 +6,11 @@ Every article read is either turned into records or reported with the reason; no
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, BinaryIO, TextIO
 
-from indexer.articles import ReadFailure, in_shard, iter_articles
+from indexer.articles import ReadFailure, iter_articles, select_articles
 from indexer.extract.engine import ArticleResult, Extractor
 from indexer.model import Article
 
@@ -33,21 +33,19 @@ def articles_of(
     summary: RunSummary,
     shard: tuple[int, int] | None = None,
     stdin: TextIO | BinaryIO | None = None,
-    skip: Callable[[Article], bool] | None = None,
 ) -> Iterator[Article]:
     """The articles to extract; read failures go to the summary as they are met."""
-    for item in iter_articles(paths, stdin=stdin):
-        if isinstance(item, ReadFailure):
-            summary.failures.append((item.origin, item.reason))
-            continue
-        if shard is not None and not in_shard(item.id, *shard):
-            summary.articles_skipped_by_shard += 1
-            continue
-        if skip is not None and skip(item):
-            continue
+
+    def skipped(article: Article, reason: str) -> None:
+        summary.articles_skipped_by_shard += 1
+
+    def failed(failure: ReadFailure) -> None:
+        summary.failures.append((failure.origin, failure.reason))
+
+    for article in select_articles(iter_articles(paths, stdin=stdin), failed, shard=shard, skipped=skipped):
         summary.articles_read += 1
-        summary.words += len(item.text.split())
-        yield item
+        summary.words += len(article.text.split())
+        yield article
 
 
 def results_of(

@@ -10,6 +10,7 @@ Only core Elasticsearch features are used (no analysis plugins).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from indexer.names import fold_name
@@ -17,7 +18,7 @@ from indexer.names import fold_name
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
 
-__all__ = ["SearchError", "build_query", "search_quotes", "speaker_query", "top_speakers"]
+__all__ = ["QuoteFilter", "SearchError", "build_query", "search_quotes", "speaker_query", "top_speakers"]
 
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 _WILDCARD_SPECIAL = re.compile(r"([*?\\])")
@@ -49,42 +50,51 @@ def speaker_query(name: str) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"bool": {"filter": clauses}}
 
 
-def build_query(
-    query: str = "",
-    speaker: str | None = None,
-    anonymous: bool | None = None,
-    type: str | None = None,
-    outlet: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> dict[str, Any]:
-    """The Elasticsearch query for the given options (pure; `search_quotes` sends it)."""
-    if type is not None and type not in QUOTE_TYPES:
-        raise SearchError(f"unknown quote type {type!r}; use one of {', '.join(QUOTE_TYPES)}")
+@dataclass(frozen=True)
+class QuoteFilter:
+    """What to search for: words of the quote (``simple_query_string`` syntax) and filters."""
+
+    query: str = ""
+    speaker: str | None = None  # any case, accents optional, partial words ("salami")
+    anonymous: bool | None = None  # only anonymous (True) or only named (False) sources
+    type: str | None = None  # direct, indirect or mixed
+    outlet: str | None = None
+    since: str | None = None  # published on or after (YYYY-MM-DD)
+    until: str | None = None  # published on or before
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.query and self.query.strip())
+
+
+def build_query(where: QuoteFilter) -> dict[str, Any]:
+    """The Elasticsearch query for a filter (pure; `search_quotes` sends it)."""
+    if where.type is not None and where.type not in QUOTE_TYPES:
+        raise SearchError(f"unknown quote type {where.type!r}; use one of {', '.join(QUOTE_TYPES)}")
     filters: list[dict[str, Any]] = []
-    if speaker and speaker.strip():
-        clause = speaker_query(speaker)
+    if where.speaker and where.speaker.strip():
+        clause = speaker_query(where.speaker)
         if clause is None:  # nothing left after folding (only punctuation): match no speaker
             clause = {"bool": {"must_not": {"match_all": {}}}}
         filters.append(clause)
-    if anonymous is not None:
-        filters.append({"term": {"speaker.anonymous": anonymous}})
-    if type is not None:
-        filters.append({"term": {"type": type}})
-    if outlet:
-        filters.append({"term": {"article.outlet": outlet}})
-    if since or until:
+    if where.anonymous is not None:
+        filters.append({"term": {"speaker.anonymous": where.anonymous}})
+    if where.type is not None:
+        filters.append({"term": {"type": where.type}})
+    if where.outlet:
+        filters.append({"term": {"article.outlet": where.outlet}})
+    if where.since or where.until:
         bounds: dict[str, str] = {}
-        if since:
-            bounds["gte"] = since
-        if until:
-            bounds["lte"] = until
+        if where.since:
+            bounds["gte"] = where.since
+        if where.until:
+            bounds["lte"] = where.until
         filters.append({"range": {"article.published_at": bounds}})
     must: dict[str, Any]
-    if query and query.strip():
+    if where.has_text:
         must = {
             "simple_query_string": {
-                "query": query,
+                "query": where.query,
                 "fields": ["quote"],
                 "default_operator": "and",
                 "lenient": True,
@@ -117,16 +127,7 @@ def _run(client: Elasticsearch, index: str, **body: Any) -> dict[str, Any]:
 
 
 def search_quotes(
-    client: Elasticsearch,
-    query: str = "",
-    speaker: str | None = None,
-    anonymous: bool | None = None,
-    type: str | None = None,
-    outlet: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    size: int = 10,
-    index: str = "quotes",
+    client: Elasticsearch, where: QuoteFilter, size: int = 10, index: str = "quotes"
 ) -> list[dict[str, Any]]:
     """Matching quotes, best first (newest first when there is no query text).
 
@@ -135,14 +136,13 @@ def search_quotes(
     """
     if size < 0:
         raise SearchError(f"size must be 0 or more, got {size}")
-    q = build_query(query, speaker, anonymous, type, outlet, since, until)
     body: dict[str, Any] = {
-        "query": q,
+        "query": build_query(where),
         "size": size,
         "highlight": {"fields": {"quote": {"number_of_fragments": 0}}},
         "track_total_hits": False,
     }
-    if not (query and query.strip()):
+    if not where.has_text:
         body["sort"] = [
             {"article.published_at": {"order": "desc", "missing": "_last", "unmapped_type": "date"}},
             {"quote_id": {"order": "asc", "unmapped_type": "keyword"}},

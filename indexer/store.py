@@ -272,9 +272,13 @@ def _write_index(client: Elasticsearch, alias: str) -> str | None:
 def _ensure_one(client: Elasticsearch, kind: str, alias: str, settings: Mapping[str, Any] | None) -> str:
     from elasticsearch import BadRequestError
 
-    client.indices.put_index_template(name=f"{alias}-template", **template_body(kind, alias, settings))
+    body = template_body(kind, alias, settings)
+    client.indices.put_index_template(name=f"{alias}-template", **body)
     existing = _write_index(client, alias)
     if existing is not None:
+        # fields added to the template since the index was made; a conflicting change needs --reindex
+        with contextlib.suppress(BadRequestError):
+            client.indices.put_mapping(index=existing, properties=body["template"]["mappings"]["properties"])
         return existing
     index = f"{alias}-v1"
     try:
@@ -987,24 +991,20 @@ def index_articles(
     **options: Any,
 ) -> LoadReport:
     """Read -> skip (checkpoint, shard) -> extract -> index. Skipping happens before extraction."""
-    from indexer.articles import ReadFailure, in_shard
+    from indexer.articles import select_articles
 
     report: LoadReport = options.pop("report", None) or LoadReport()
 
-    def wanted(stream: Iterable[Article | ReadFailure]) -> Iterator[Article]:
-        for item in stream:
-            if isinstance(item, ReadFailure):
-                report.articles_failed += 1
-                report.problem(str(item))
-                continue
-            if shard is not None and not in_shard(item.id, *shard):
-                continue
-            if checkpoint is not None and item.id in checkpoint:
-                report.articles_skipped += 1
-                continue
-            yield item
+    def failed(failure: ReadFailure) -> None:
+        report.articles_failed += 1
+        report.problem(str(failure))
 
-    return index_stream(client, extract(wanted(items)), checkpoint=checkpoint, report=report, **options)
+    def skipped(article: Article, reason: str) -> None:
+        if reason == "done":
+            report.articles_skipped += 1
+
+    wanted = select_articles(items, failed, shard=shard, done=checkpoint, skipped=skipped)
+    return index_stream(client, extract(wanted), checkpoint=checkpoint, report=report, **options)
 
 
 def iter_records(paths: Sequence[str]) -> Iterator[dict[str, Any] | ReadFailure]:

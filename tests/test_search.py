@@ -11,7 +11,7 @@ from conftest import drop_aliases, make_record
 
 from indexer import store
 from indexer.documents import record_actions
-from indexer.search import SearchError, build_query, search_quotes, top_speakers
+from indexer.search import QuoteFilter, SearchError, build_query, search_quotes, top_speakers
 
 pytestmark = pytest.mark.es
 
@@ -73,87 +73,108 @@ def _speakers(hits: list[dict[str, Any]]) -> set[str | None]:
 
 
 def test_text_search_highlights_the_matching_words(es_client: Any, corpus: str) -> None:
-    hits = search_quotes(es_client, "harbour", index=corpus)
+    hits = search_quotes(es_client, QuoteFilter("harbour"), index=corpus)
     assert len(hits) == 3
     assert all("<em>harbour</em>" in h["highlight"] for h in hits)
     assert all(h["_score"] for h in hits)
 
 
 def test_speaker_search_takes_a_partial_name_in_any_case(es_client: Any, corpus: str) -> None:
-    assert _speakers(search_quotes(es_client, "", speaker="salami", index=corpus)) == {"Hossein Salami"}
-    assert _speakers(search_quotes(es_client, "", speaker="SALAMI", index=corpus)) == {"Hossein Salami"}
-    assert _speakers(search_quotes(es_client, "", speaker="h salami", index=corpus)) == {"Hossein Salami"}
-    hits = search_quotes(es_client, "", speaker="hossein salami", index=corpus)
+    assert _speakers(search_quotes(es_client, QuoteFilter("", speaker="salami"), index=corpus)) == {
+        "Hossein Salami"
+    }
+    assert _speakers(search_quotes(es_client, QuoteFilter("", speaker="SALAMI"), index=corpus)) == {
+        "Hossein Salami"
+    }
+    assert _speakers(search_quotes(es_client, QuoteFilter("", speaker="h salami"), index=corpus)) == {
+        "Hossein Salami"
+    }
+    hits = search_quotes(es_client, QuoteFilter("", speaker="hossein salami"), index=corpus)
     assert _speakers(hits) == {"Hossein Salami"}
     # words match in any order: "hoss sal" also fits "Salim Hosseini"
-    assert _speakers(search_quotes(es_client, "", speaker="hoss sal", index=corpus)) == {
+    assert _speakers(search_quotes(es_client, QuoteFilter("", speaker="hoss sal"), index=corpus)) == {
         "Hossein Salami",
         "Salim Hosseini",
     }
-    assert _speakers(search_quotes(es_client, "", speaker="Hosseini", index=corpus)) == {"Salim Hosseini"}
+    assert _speakers(search_quotes(es_client, QuoteFilter("", speaker="Hosseini"), index=corpus)) == {
+        "Salim Hosseini"
+    }
     # "sal" starts a word of both names; "ami" starts none
-    assert _speakers(search_quotes(es_client, "", speaker="sal", index=corpus)) == {
+    assert _speakers(search_quotes(es_client, QuoteFilter("", speaker="sal"), index=corpus)) == {
         "Hossein Salami",
         "Salim Hosseini",
     }
-    assert search_quotes(es_client, "", speaker="ami", index=corpus) == []
+    assert search_quotes(es_client, QuoteFilter("", speaker="ami"), index=corpus) == []
 
 
 def test_speaker_search_ignores_diacritics(es_client: Any, corpus: str) -> None:
-    assert _speakers(search_quotes(es_client, "", speaker="Jose", index=corpus)) == {"José Ñúñez"}
-    assert _speakers(search_quotes(es_client, "", speaker="nunez", index=corpus)) == {"José Ñúñez"}
-    assert _speakers(search_quotes(es_client, "", speaker="JOSÉ ÑÚÑEZ", index=corpus)) == {"José Ñúñez"}
+    assert _speakers(search_quotes(es_client, QuoteFilter("", speaker="Jose"), index=corpus)) == {
+        "José Ñúñez"
+    }
+    assert _speakers(search_quotes(es_client, QuoteFilter("", speaker="nunez"), index=corpus)) == {
+        "José Ñúñez"
+    }
+    assert _speakers(search_quotes(es_client, QuoteFilter("", speaker="JOSÉ ÑÚÑEZ"), index=corpus)) == {
+        "José Ñúñez"
+    }
 
 
 def test_speaker_search_finds_unnamed_sources_by_description(es_client: Any, corpus: str) -> None:
-    hits = search_quotes(es_client, "", speaker="official", index=corpus)
+    hits = search_quotes(es_client, QuoteFilter("", speaker="official"), index=corpus)
     assert [h["speaker"]["mention"] for h in hits] == ["a senior official"]
 
 
 @pytest.mark.parametrize("query", ['"unbalanced AND (', "AND OR NOT", "((((", "text:[1 TO", "\\", "*?~^"])
 def test_user_query_syntax_never_crashes(es_client: Any, corpus: str, query: str) -> None:
-    assert isinstance(search_quotes(es_client, query, index=corpus), list)
+    assert isinstance(search_quotes(es_client, QuoteFilter(query), index=corpus), list)
 
 
 def test_speaker_wildcard_characters_are_literal(es_client: Any, corpus: str) -> None:
-    assert search_quotes(es_client, "", speaker="*", index=corpus) == []
-    assert search_quotes(es_client, "", speaker="s?lami", index=corpus) == []
+    assert search_quotes(es_client, QuoteFilter("", speaker="*"), index=corpus) == []
+    assert search_quotes(es_client, QuoteFilter("", speaker="s?lami"), index=corpus) == []
 
 
 def test_empty_query_matches_everything_newest_first(es_client: Any, corpus: str) -> None:
-    hits = search_quotes(es_client, "", index=corpus, size=10)
+    hits = search_quotes(es_client, QuoteFilter(""), index=corpus, size=10)
     assert len(hits) == 6
     dates = [h["article"]["published_at"] for h in hits]
     assert dates[:2] == ["2021-06-30T10:00:00Z"] * 2 and dates[-1] == "2016-09-12"
 
 
 def test_filters(es_client: Any, corpus: str) -> None:
-    anon = search_quotes(es_client, "", anonymous=True, index=corpus)
+    anon = search_quotes(es_client, QuoteFilter("", anonymous=True), index=corpus)
     assert [h["speaker"]["mention"] for h in anon] == ["a senior official"]
-    assert len(search_quotes(es_client, "", anonymous=False, index=corpus)) == 5
-    assert [h["type"] for h in search_quotes(es_client, "", type="mixed", index=corpus)] == ["mixed"]
-    assert _speakers(search_quotes(es_client, "", outlet="valle news", index=corpus)) == {"José Ñúñez"}
-    between = search_quotes(es_client, "", since="2019-01-01", until="2020-12-31", index=corpus)
+    assert len(search_quotes(es_client, QuoteFilter("", anonymous=False), index=corpus)) == 5
+    assert [h["type"] for h in search_quotes(es_client, QuoteFilter("", type="mixed"), index=corpus)] == [
+        "mixed"
+    ]
+    assert _speakers(search_quotes(es_client, QuoteFilter("", outlet="valle news"), index=corpus)) == {
+        "José Ñúñez"
+    }
+    between = search_quotes(es_client, QuoteFilter("", since="2019-01-01", until="2020-12-31"), index=corpus)
     assert _speakers(between) == {"José Ñúñez"}
-    assert len(search_quotes(es_client, "", since="2021-06-30", index=corpus)) == 2
-    assert len(search_quotes(es_client, "harbour", speaker="salami", type="direct", index=corpus)) == 1
-    assert len(search_quotes(es_client, "", index=corpus, size=2)) == 2
+    assert len(search_quotes(es_client, QuoteFilter("", since="2021-06-30"), index=corpus)) == 2
+    assert (
+        len(search_quotes(es_client, QuoteFilter("harbour", speaker="salami", type="direct"), index=corpus))
+        == 1
+    )
+    assert len(search_quotes(es_client, QuoteFilter(""), index=corpus, size=2)) == 2
 
 
 def test_bad_values_are_one_line_errors(es_client: Any, corpus: str) -> None:
     with pytest.raises(SearchError) as err:
-        search_quotes(es_client, "", since="last tuesday", index=corpus)
+        search_quotes(es_client, QuoteFilter("", since="last tuesday"), index=corpus)
     assert "\n" not in str(err.value) and "last tuesday" in str(err.value)
     with pytest.raises(SearchError, match="unknown quote type"):
-        build_query(type="rumour")
+        build_query(QuoteFilter(type="rumour"))
     with pytest.raises(SearchError, match="no index 'nothing-here'"):
-        search_quotes(es_client, "x", index="nothing-here")
+        search_quotes(es_client, QuoteFilter("x"), index="nothing-here")
 
 
 def test_search_on_a_server_that_is_down_is_a_one_line_error() -> None:
     client = store.connect("http://127.0.0.1:1")
     with pytest.raises(SearchError, match=r"cannot reach Elasticsearch at http://127\.0\.0\.1:1"):
-        search_quotes(client.options(max_retries=0), "x")
+        search_quotes(client.options(max_retries=0), QuoteFilter("x"))
 
 
 def test_top_speakers_counts_quotes_and_articles(es_client: Any, corpus: str) -> None:

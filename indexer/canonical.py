@@ -1,0 +1,219 @@
+"""One name per person across the whole collection: "Trump" in one article, "Donald Trump" in another.
+
+Extraction names each speaker by the fullest form its own article gives, so an article that only says
+"Mr. Trump" yields "Trump". After a load, `merge_speakers` reads every person name in the quotes index
+(as its article wrote it: ``speaker.name_in_article``) and `plan` maps
+
+- a lone surname to the one person of the collection named in full with it ("Trump" -> "Donald Trump"),
+  but only when that person is the only one: with "Hillary Clinton" and "Bill Clinton" both named,
+  "Clinton" stays "Clinton";
+- forms of one first and last name to the form used most ("Donald J. Trump" -> "Donald Trump").
+
+The quote documents whose name changes get the collection's name, its id and ``speaker.merged: true``;
+their articles' ``speakers`` and ``speaker_ids`` are recomputed. The pass depends only on what is in the
+index, not on load order: running it again changes nothing, and when a later load makes a surname
+ambiguous (a second Trump), the documents it had merged go back to the article's own name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from indexer.documents import BulkAction
+from indexer.model import speaker_id
+from indexer.names import fold_name
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+    from indexer.store import LoadReport
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _first_last(name: str) -> tuple[str, str] | None:
+    """The folded first and last word of a full name ("Martin Luther King Jr." -> martin, king)."""
+    words = [w for w in fold_name(name).replace("'", " ").split() if w]
+    while len(words) > 2 and words[-1] in _SUFFIXES:
+        words.pop()
+    if len(words) < 2 or len(words[0]) < 2:
+        return None  # a lone word, or "J. Smith": not enough to tell people apart
+    return words[0], words[-1]
+
+
+def plan(counts: Mapping[str, int]) -> dict[str, str]:
+    """For person names with their quote counts, the names that should read otherwise, and how."""
+    people: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name in counts:
+        key = _first_last(name)
+        if key is not None:
+            people[key].append(name)
+    # a person's name: the form used most, then the shorter, then the first in alphabetical order
+    chosen = {key: min(forms, key=lambda f: (-counts[f], len(f.split()), f)) for key, forms in people.items()}
+    by_surname: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for key in people:
+        by_surname[key[1]].add(key)
+    out: dict[str, str] = {}
+    for key, forms in people.items():
+        for form in forms:
+            if form != chosen[key]:
+                out[form] = chosen[key]
+    for name in counts:
+        words = fold_name(name).split()
+        if len(words) != 1:
+            continue
+        owners = by_surname.get(words[0], set())
+        if len(owners) == 1:
+            out[name] = chosen[next(iter(owners))]
+    return out
+
+
+_TERMS_PER_QUERY = 10_000
+
+
+@dataclass
+class MergeReport:
+    load: LoadReport  # what sending the changed documents did (failures land in the dead-letter file)
+    names: int = 0  # article names that read as another name of the collection
+    quotes_changed: int = 0
+    articles_changed: int = 0
+
+
+def _person_name_counts(client: Elasticsearch, quotes: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    after: dict[str, Any] | None = None
+    while True:
+        composite: dict[str, Any] = {
+            "size": 1000,
+            "sources": [{"name": {"terms": {"field": "speaker.name_in_article"}}}],
+        }
+        if after is not None:
+            composite["after"] = after
+        resp = client.search(
+            index=quotes,
+            size=0,
+            query={"term": {"speaker.kind": "person"}},
+            aggregations={"names": {"composite": composite}},
+        ).body
+        agg = resp["aggregations"]["names"]
+        for bucket in agg["buckets"]:
+            counts[str(bucket["key"]["name"])] = int(bucket["doc_count"])
+        after = agg.get("after_key")
+        if not agg["buckets"] or after is None:
+            return counts
+
+
+def _target(speaker: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, Any] | None:
+    """The speaker as it should read, or None when it already does."""
+    own = speaker.get("name_in_article") or speaker.get("name")
+    if not isinstance(own, str):
+        return None
+    name = mapping.get(own, own)
+    merged = name != own
+    if speaker.get("name") == name and bool(speaker.get("merged")) == merged:
+        return None
+    folded = fold_name(name)
+    return {**speaker, "name": name, "name_folded": folded, "id": speaker_id(folded), "merged": merged}
+
+
+def merge_speakers(
+    client: Elasticsearch,
+    quotes: str,
+    articles: str | None,
+    report: LoadReport | None = None,
+    **load_options: Any,
+) -> MergeReport:
+    """Give every person the collection's name for them (see the module docstring)."""
+    from indexer.enrich import iter_source
+    from indexer.store import LoadReport, load
+
+    client.indices.refresh(index=quotes)
+    mapping = plan(_person_name_counts(client, quotes))
+    result = MergeReport(names=len(mapping), load=report if report is not None else LoadReport())
+    touched: set[str] = set()
+    names = sorted(mapping)
+    # documents merged before (they may have to go back) and those whose name is to change,
+    # in batches under the server's limit on terms in one query
+    queries: list[dict[str, Any]] = [{"term": {"speaker.merged": True}}]
+    for lo in range(0, len(names), _TERMS_PER_QUERY):
+        queries.append(
+            {
+                "bool": {
+                    "filter": [{"terms": {"speaker.name_in_article": names[lo : lo + _TERMS_PER_QUERY]}}],
+                    "must_not": [{"term": {"speaker.merged": True}}],
+                }
+            }
+        )
+
+    def quote_actions() -> Iterator[BulkAction]:
+        for query in queries:
+            for hit in iter_source(client, quotes, query):
+                source = hit["_source"]
+                speaker = _target(source.get("speaker") or {}, mapping)
+                if speaker is None:
+                    continue
+                article_id = str(source.get("article_id"))
+                touched.add(article_id)
+                result.quotes_changed += 1
+                yield BulkAction(
+                    str(hit["_index"]), str(hit["_id"]), {**source, "speaker": speaker}, article_id, "quote"
+                )
+
+    load(client, quote_actions(), indices=[quotes], stamp=False, report=result.load, **load_options)
+    if articles and touched:
+        client.indices.refresh(index=quotes)
+        actions = list(_article_actions(client, quotes, articles, sorted(touched)))
+        result.articles_changed = len(actions)
+        load(client, actions, indices=[articles], stamp=False, report=result.load, **load_options)
+    return result
+
+
+def _article_actions(
+    client: Elasticsearch, quotes: str, articles: str, article_ids: list[str]
+) -> Iterable[BulkAction]:
+    """Article documents with `speakers` and `speaker_ids` recomputed from their quote documents."""
+    for lo in range(0, len(article_ids), 200):
+        batch = article_ids[lo : lo + 200]
+        resp = client.search(
+            index=quotes,
+            size=0,
+            query={"terms": {"article_id": batch}},
+            aggregations={
+                "article": {
+                    "terms": {"field": "article_id", "size": len(batch)},
+                    "aggregations": {
+                        "names": {"terms": {"field": "speaker.name.keyword", "size": 500}},
+                        "ids": {"terms": {"field": "speaker.id", "size": 500}},
+                    },
+                }
+            },
+        ).body
+        speakers = {
+            str(b["key"]): (
+                sorted(str(n["key"]) for n in b["names"]["buckets"]),
+                sorted(str(n["key"]) for n in b["ids"]["buckets"]),
+            )
+            for b in resp["aggregations"]["article"]["buckets"]
+        }
+        docs = client.mget(index=articles, ids=batch).body["docs"]
+        for doc in docs:
+            if not doc.get("found") or doc["_id"] not in speakers:
+                continue
+            names, ids = speakers[doc["_id"]]
+            source = doc["_source"]
+            if (
+                sorted(source.get("speakers") or []) == names
+                and sorted(source.get("speaker_ids") or []) == ids
+            ):
+                continue
+            yield BulkAction(
+                str(doc["_index"]),
+                str(doc["_id"]),
+                {**source, "speakers": names, "speaker_ids": ids},
+                str(doc["_id"]),
+                "article",
+                True,
+            )
