@@ -189,21 +189,32 @@ class Node:
         esnode.stop(self.port, self.data_dir)
 
 
-def index(model: str, url: str, corpus: Path, workers: int, alias: str, dead_letter: Path) -> Timing:
+@dataclass
+class IndexRun:
+    timing: Timing  # the whole of `quotes index`: extract, load, then the name merge
+    merge_seconds: float  # of which the pass that merges speaker names across articles
+    names_merged: int
+
+
+def index(model: str, url: str, corpus: Path, workers: int, alias: str, dead_letter: Path) -> IndexRun:
     """What `quotes index CORPUS --workers N` does, into a fresh alias; documents sent per second."""
     from indexer import store
     from indexer.articles import iter_articles
+    from indexer.canonical import merge_speakers
     from indexer.extract.engine import Extractor
 
     client = store.connect(url)
     names = store.ensure_indices(client, alias)
-    with Clock() as clock, Extractor(model, workers=workers) as extractor:
-        report = store.index_articles(
-            client, iter_articles([str(corpus)]), extractor.extract, names=names, dead_letter=dead_letter
-        )
-    if not report.ok:
-        raise RuntimeError(f"bench index run failed: {report.problems[:3]}")
-    return clock.timing(report.indexed + report.articles_indexed)
+    with Clock() as clock:
+        with Extractor(model, workers=workers) as extractor:
+            report = store.index_articles(
+                client, iter_articles([str(corpus)]), extractor.extract, names=names, dead_letter=dead_letter
+            )
+        with Clock() as merge_clock:
+            merged = merge_speakers(client, names.quotes_alias, names.articles_alias)
+    if not report.ok or not merged.load.ok:
+        raise RuntimeError(f"bench index run failed: {(report.problems + merged.load.problems)[:3]}")
+    return IndexRun(clock.timing(report.indexed + report.articles_indexed), merge_clock.seconds, merged.names)
 
 
 def repeated_records(source: Path, target: Path, docs: int) -> int:
