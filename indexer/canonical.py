@@ -162,12 +162,15 @@ def merge_speakers(
                     str(hit["_index"]), str(hit["_id"]), {**source, "speaker": speaker}, article_id, "quote"
                 )
 
-    load(client, quote_actions(), indices=[quotes], stamp=False, report=result.load, **load_options)
-    if articles and touched:
+    # few documents change: no pause of refreshes (indices=[]), one refresh after each step instead
+    load(client, quote_actions(), indices=[], stamp=False, report=result.load, **load_options)
+    if touched:
         client.indices.refresh(index=quotes)
+    if articles and touched:
         actions = list(_article_actions(client, quotes, articles, sorted(touched)))
         result.articles_changed = len(actions)
-        load(client, actions, indices=[articles], stamp=False, report=result.load, **load_options)
+        load(client, actions, indices=[], stamp=False, report=result.load, **load_options)
+        client.indices.refresh(index=articles)
     return result
 
 
