@@ -130,3 +130,26 @@ def test_reloading_an_article_keeps_the_merged_name_after_the_pass(es: EsTarget)
     merge_speakers(es.client, es.alias, es.articles_alias)
     assert _names(es) == {"Donald Trump": 2}
     assert es.client.count(index=es.alias)["count"] == 2
+
+
+@pytest.mark.es
+def test_indexing_the_samples_merges_a_surname_across_articles(es: EsTarget) -> None:
+    from pathlib import Path
+
+    from indexer.articles import iter_articles
+    from indexer.extract.engine import Extractor
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    names = store.ensure_indices(es.client, es.alias, es.articles_alias)
+    with Extractor(workers=1) as extractor:
+        report = store.index_articles(
+            es.client, iter_articles([str(samples)]), extractor.extract, names=names
+        )
+    assert report.ok
+    before = _names(es)
+    assert before.get("Okafor", 0) >= 1 and before.get("Miriam Okafor", 0) >= 1  # as each article names her
+    merge_speakers(es.client, es.alias, es.articles_alias)
+    after = _names(es)
+    assert "Okafor" not in after
+    assert after["Miriam Okafor"] == before["Miriam Okafor"] + before["Okafor"]
+    assert "Miriam Okafor" in _article(es, "harbor-talks")["speakers"]

@@ -89,14 +89,19 @@ def test_extract_samples_writes_one_line_per_attribution(tmp_path: Path) -> None
     )
     records = jsonl(out.read_text(encoding="utf-8"))
     assert len(records) == expected > 0
-    assert {r["article_id"] for r in records} == {"harbor-strike", "council-budget-vote", "flood-briefing"}
+    assert {r["article_id"] for r in records} == {
+        "harbor-strike",
+        "harbor-talks",
+        "council-budget-vote",
+        "flood-briefing",
+    }
 
 
 def test_extract_summary_counts_articles_and_attributions(tmp_path: Path) -> None:
     out = tmp_path / "quotes.jsonl"
     result = invoke("extract", str(SAMPLES), "-o", str(out))
     n = len(jsonl(out.read_text(encoding="utf-8")))
-    assert f"articles read: 3  attributions: {n}  articles failed: 0" in result.stderr
+    assert f"articles read: 4  attributions: {n}  articles failed: 0" in result.stderr
 
 
 def test_extract_writes_to_stdout_by_default() -> None:

@@ -24,17 +24,19 @@ FILES = [
     ROOT / "samples" / "harbor-strike.txt",
     ROOT / "samples" / "council-budget.json",
     ROOT / "samples" / "flood-briefing.html",
+    ROOT / "samples" / "harbor-talks.txt",
     ROOT / "tests" / "data" / "library-board.txt",
     ROOT / "tests" / "data" / "ferry-fares.txt",
     ROOT / "tests" / "data" / "transit-hearing.txt",
 ]
-HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT = (
+HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT, TALKS = (
     "harbor-strike",
     "council-budget-vote",
     "flood-briefing",
     "library-board",
     "ferry-fares",
     "transit-hearing",
+    "harbor-talks",
 )
 
 
@@ -165,6 +167,11 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
     (FERRY, "Fuel has doubled in two years", person("Ruth Ambrose")),
     (FERRY, "I pay more for the ferry", person("Colm Dwyer")),
     (FERRY, "collect signatures against the increase", organization("Halden Island Residents' Association")),
+    # the article names her only as "Capt. Okafor": the title's full stop is no part of the name
+    (TALKS, "We came back because the families", person("Okafor", title="Capt.")),
+    (TALKS, "would not lower its demand", person("Okafor")),
+    (TALKS, "the best this port can afford", person("Leon Varga")),
+    (TALKS, "more than 40 vessels", unnamed("unnamed_group", "Shipping agents")),
     # "the agency" and "It" point back to the authority the article names
     (TRANSIT, "will cut 14 bus routes in March", organization("Lakeport Transit Authority")),
     (TRANSIT, "would save about $9 million a year", organization("Lakeport Transit Authority")),
@@ -192,7 +199,13 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
     (TRANSIT, "close a route without a hearing", person("Ines Caldwell")),  # "began by saying"
 ]
 
-DATELINES = {HARBOR: "PORTSMOUTH —", LIBRARY: "GLENMOOR —", FERRY: "HALDEN BAY —", TRANSIT: "LAKEPORT —"}
+DATELINES = {
+    HARBOR: "PORTSMOUTH —",
+    LIBRARY: "GLENMOOR —",
+    FERRY: "HALDEN BAY —",
+    TRANSIT: "LAKEPORT —",
+    TALKS: "PORTSMOUTH —",
+}
 REPORTERS = {
     HARBOR: ["Ellen Marsh", "Jonah Pratt"],
     COUNCIL: ["Ellen Marsh"],
@@ -200,6 +213,7 @@ REPORTERS = {
     LIBRARY: ["Ida Lund"],
     FERRY: [],
     TRANSIT: [],
+    TALKS: ["Ellen Marsh"],
 }
 
 
@@ -360,7 +374,7 @@ def test_unbalanced_quote_does_not_swallow_the_next_paragraphs(results: dict[str
     assert unbalanced.end <= text.index("\n\n", unbalanced.start), describe(unbalanced)
 
 
-@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT])
+@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT, TALKS])
 def test_direct_quote_text_excludes_the_quote_marks(
     article_id: str, results: dict[str, ArticleResult]
 ) -> None:
@@ -369,7 +383,7 @@ def test_direct_quote_text_excludes_the_quote_marks(
             assert a.text[0] not in "\"“”'" and a.text[-1] not in '"“”', describe(a)
 
 
-@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT])
+@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT, TALKS])
 def test_offsets_are_exact(article_id: str, results: dict[str, ArticleResult]) -> None:
     text = results[article_id].article.text
     for a in results[article_id].attributions:
@@ -382,7 +396,7 @@ def test_offsets_are_exact(article_id: str, results: dict[str, ArticleResult]) -
             assert text[s.start : s.end] == s.mention, describe(a)
 
 
-@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT])
+@pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT, TALKS])
 def test_content_excludes_its_cue_and_speaker(article_id: str, results: dict[str, ArticleResult]) -> None:
     wrong = []
     for a in results[article_id].attributions:

@@ -192,7 +192,8 @@ def split_title(person: Span, mention: Span) -> tuple[str | None, str]:
     """("Maj. Gen.", "Hossein Salami") from "Maj. Gen. Hossein Salami" and its neighbours."""
     doc = person.doc
     name_tokens = [t for t in person if not t.is_punct or t.text in "-.'’"]
-    while name_tokens and name_tokens[0].lower_ in lx.TITLE_WORDS:
+    # titles, and the full stop of a title the tokenizer split off ("Capt" "." "Okafor")
+    while name_tokens and (name_tokens[0].lower_ in lx.TITLE_WORDS or name_tokens[0].text == "."):
         name_tokens = name_tokens[1:]
     while name_tokens and name_tokens[-1].text in ("'s", "’s", "'", "’"):
         name_tokens = name_tokens[:-1]
@@ -203,7 +204,7 @@ def split_title(person: Span, mention: Span) -> tuple[str | None, str]:
     while i >= mention.start and (doc[i].lower_ in lx.TITLE_WORDS or doc[i].text in ("-", ".")):
         title_tokens.insert(0, doc[i])
         i -= 1
-    name = doc[name_tokens[0].i : name_tokens[-1].i + 1].text
+    name = re.sub(r"^\W+", "", doc[name_tokens[0].i : name_tokens[-1].i + 1].text)  # '">Sanders' in web text
     while title_tokens and title_tokens[0].lower_ not in lx.TITLE_WORDS:
         title_tokens = title_tokens[1:]  # a full stop of the sentence before is no title
     title = doc[title_tokens[0].i : title_tokens[-1].i + 1].text if title_tokens else None
