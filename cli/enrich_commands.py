@@ -14,11 +14,13 @@ from cli.es_commands import (
     Concurrency,
     EsUrl,
     IndexName,
+    MergeNames,
     Password,
     Username,
     _connect,
     _fail,
     _Progress,
+    merge_speaker_names,
     print_problems,
 )
 
@@ -61,6 +63,7 @@ def enrich(
     ] = "enrich-dead-letter.ndjson",
     chunk_size: ChunkSize = 500,
     concurrency: Concurrency = 2,
+    merge_names: MergeNames = True,
 ) -> None:
     """Find the quotes in an existing article index, index them, and add a quote summary to each article.
 
@@ -104,7 +107,9 @@ def enrich(
     except StoreError as exc:
         raise _fail(str(exc)) from None
     _summary(report)
-    if not report.ok:
+    # the source index's own `speakers` summary keeps each article's names; the quotes alias is merged
+    merged_ok = merge_speaker_names(client, index_name, None) if merge_names else True
+    if not report.ok or not merged_ok:
         raise typer.Exit(1)
 
 

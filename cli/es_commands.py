@@ -201,18 +201,20 @@ def _run_load(run: Any, dry_run: str | None, merge: tuple[Any, IndexNames] | Non
     _summary(report, dry_run)
     merged_ok = True
     if merge is not None and dry_run is None:
-        merged_ok = _merge_speakers(*merge)
+        client, names = merge
+        merged_ok = merge_speaker_names(client, names.quotes_alias, names.articles_alias)
     if not report.ok or not merged_ok:
         raise typer.Exit(1)
 
 
-def _merge_speakers(client: Any, names: IndexNames) -> bool:
-    """One name per person across the collection ("Trump" -> "Donald Trump"); see indexer.canonical."""
+def merge_speaker_names(client: Any, quotes: str, articles: str | None) -> bool:
+    """One name per person across the collection ("Trump" -> "Donald Trump"); see indexer.canonical.
+    Prints what it did; False if a document could not be updated."""
     from indexer.canonical import merge_speakers
     from indexer.store import LoadInterrupted, StoreError
 
     try:
-        done = merge_speakers(client, names.quotes_alias, names.articles_alias)
+        done = merge_speakers(client, quotes, articles)
     except (LoadInterrupted, StoreError) as exc:
         raise _fail(f"merging speaker names: {exc}") from None
     typer.echo(
