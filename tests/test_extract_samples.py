@@ -197,6 +197,8 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
     (TRANSIT, "This plan punishes the people", unnamed("unnamed_person", "one commuter", count=1)),
     (TRANSIT, "They kept this city moving", person("Arthur Penn")),  # a quote after a sentence about him
     (TRANSIT, "close a route without a hearing", person("Ines Caldwell")),  # "began by saying"
+    (TRANSIT, "hid the ridership figures", person("Arthur Penn")),  # "Penn charges that", tagged a noun
+    (TRANSIT, "the cuts were fair", person("Ines Caldwell")),
 ]
 
 DATELINES = {
@@ -449,3 +451,8 @@ def test_as_put_it_and_per_are_cues(results: dict[str, ArticleResult]) -> None:
     per = found(results[TRANSIT], "during peak service hours")
     assert put.cue is not None and put.cue.text == "put"
     assert per.cue is not None and per.cue.text == "per"
+
+
+def test_a_contrast_after_the_claim_is_not_part_of_it(results: dict[str, ArticleResult]) -> None:
+    claim = found(results[TRANSIT], "the cuts were fair")
+    assert claim.text == "that the cuts were fair", describe(claim)

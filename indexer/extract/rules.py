@@ -125,6 +125,8 @@ def _cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
             )
         ):
             cand = _verb_cue(tok, inside)
+        elif tok.tag_ == "NNS" and tok.lemma_.lower() in lx.SPEECH_VERBS and _tagged_noun_verb(tok):
+            cand = _noun_verb_cue(tok, inside)
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.SPEECH_NOUNS:
             cand = _noun_cue(tok)
         elif low == "put" and _as_put_it(tok):
@@ -287,6 +289,13 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
     if comps:
         comp = comps[-1] if len(comps) > 1 and comps[-1].i > tok.i else comps[0]
         hi = comp.right_edge.i
+        for aside in comp.rights:
+            # "He claimed that paying no taxes was smart, although he again refused to ...": the
+            # writer's contrast is not part of the claim
+            if aside.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in _CONTRAST for m in aside.children
+            ):
+                hi = min(hi, aside.left_edge.i - 1)
         second = _second_report(comp)
         if second is not None:
             hi = min(
@@ -550,6 +559,46 @@ def _according_to(tok: Token) -> Candidate | None:
         cue_token=tok,
         speaker=objs[0],
     )
+
+
+def _tagged_noun_verb(tok: Token) -> Token | None:
+    """ "Trump charges that countries ... donated": the tagger read "Trump charges" as a noun phrase.
+    The named "compound" before it is the speaker when a that-clause follows."""
+    named = [
+        c
+        for c in tok.lefts
+        if c.dep_ == "compound" and (c.pos_ == "PROPN" or c.ent_type_ in _SPEAKER_ENTS or c.text.istitle())
+    ]
+    if not named or tok.dep_ not in ("ROOT", "ccomp", "conj"):
+        return None
+    clause = [c for c in tok.rights if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that"]
+    return named[-1] if clause else None
+
+
+def _noun_verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
+    speaker = _tagged_noun_verb(tok)
+    clause = next(
+        c for c in tok.rights if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that"
+    )
+    span = _trim(tok.doc, clause.left_edge.i, clause.right_edge.i)
+    if speaker is None or span is None or not _valid_source(speaker, inside, tok):
+        return None
+    span = _within_paragraph(tok, span)
+    if span is None:
+        return None
+    return Candidate(
+        span[0],
+        span[1],
+        "indirect",
+        0.6,
+        cue=(tok.idx, tok.idx + len(tok.text)),
+        cue_token=tok,
+        speaker=speaker,
+    )
+
+
+_SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
+_CONTRAST = frozenset({"although", "though", "whereas"})
 
 
 def _noun_cue(tok: Token) -> Candidate | None:
