@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Word boundaries throughout: "discredited by" is no credit; "contributed" only ends one, it does not
+# start "contributed to elevating ..."
 _CREDIT = re.compile(
-    r"(contributed(?: reporting| to this (?:report|story|article))?"
-    r"|reported from\b|reporting by\b|additional reporting|edited by\b|writing by\b"
-    r"|^\s*by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:,|and|$)"
-    r"|is an? (?:\w+ )?(?:reporter|correspondent|writer|editor|columnist) (?:for|at|with)\b)",
+    r"(\bcontributed(?: reporting| to this (?:report|story|article)|\.?\s*$)"
+    r"|\breported from\b|\breporting by\b|\badditional reporting|\bedited by\b|\bwriting by\b"
+    r"|\bis an? (?:\w+ )?(?:reporter|correspondent|writer|editor|columnist) (?:for|at|with)\b)",
     re.IGNORECASE,
 )
+# "By Jane Doe and John Roe": names are capitalised, so this is case-sensitive ("By contrast, ...")
+_BYLINE = re.compile(r"^\s*[Bb][Yy]\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:,|and\b|$)")
 _NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|de|van|von|al|bin|el|la|le)){0,3}")
 _NOT_NAMES = frozenset(
     [
@@ -26,6 +29,7 @@ _NOT_NAMES = frozenset(
         "Writer",
         "Contributed",
         "Edited",
+        "Editing",
         "Writing",
         "From",
         "With",
@@ -62,7 +66,7 @@ def find_credits(text: str) -> Credits:
         body = para.group()
         if len(body) > _MAX_CREDIT_CHARS or any(q in body for q in '“”"'):
             continue
-        if not _CREDIT.search(body):
+        if not (_CREDIT.search(body) or _BYLINE.search(body)):
             continue
         credits.spans.append((para.start(), para.end()))
         for sentence in re.split(r"(?<=[.;])\s+", body):
