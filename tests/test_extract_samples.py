@@ -199,6 +199,8 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
     (TRANSIT, "close a route without a hearing", person("Ines Caldwell")),  # "began by saying"
     (TRANSIT, "hid the ridership figures", person("Arthur Penn")),  # "Penn charges that", tagged a noun
     (TRANSIT, "the cuts were fair", person("Ines Caldwell")),
+    # what was announced is the object; "the authority" is the one the article named
+    (TRANSIT, "the closure of two bus garages", organization("Lakeport Transit Authority")),
 ]
 
 DATELINES = {
@@ -456,3 +458,9 @@ def test_as_put_it_and_per_are_cues(results: dict[str, ArticleResult]) -> None:
 def test_a_contrast_after_the_claim_is_not_part_of_it(results: dict[str, ArticleResult]) -> None:
     claim = found(results[TRANSIT], "the cuts were fair")
     assert claim.text == "that the cuts were fair", describe(claim)
+
+
+def test_a_way_to_report_something_is_no_report(results: dict[str, ArticleResult]) -> None:
+    text = results[TRANSIT].article.text
+    start = text.index("broken fare machines")
+    assert not any(a.start <= start < a.end for a in results[TRANSIT].attributions)

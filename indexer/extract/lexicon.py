@@ -15,7 +15,7 @@ SPEECH_VERBS = frozenset(
     inform notify signal believe think feel hope fear expect doubt worry know understand guess
     reckon assume criticize criticise praise blast slam attack condemn question wonder dispute
     reject rule read sing recite exclaim scream plead beg pray muse announce clarify specify highlight
-    underline reiterate repeat insist acknowledge comment
+    underline reiterate repeat insist acknowledge comment express voice endorse
     """.split()
 )
 
@@ -134,6 +134,14 @@ CHARACTERIZE_VERBS = frozenset(
 OBJECT_CONTENT_VERBS = frozenset(
     """
     urge demand cite accuse blame criticize criticise praise attack
+    """.split()
+)
+
+# Report verbs whose object is what was reported when no clause follows: "announced the arrest of a man".
+OBJECT_REPORT_VERBS = frozenset(
+    """
+    announce acknowledge note report declare reveal disclose confirm deny mention unveil express voice
+    question reject dispute endorse
     """.split()
 )
 

@@ -306,6 +306,15 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
         span = _trim(tok.doc, comp.left_edge.i, hi)
         return [span] if span else None
     lemma = tok.lemma_.lower()
+    if lemma in lx.OBJECT_REPORT_VERBS and not any(
+        c.dep_ == "aux" and (c.lower_ == "to" or c.tag_ == "MD") for c in tok.children
+    ):
+        # "Authorities announced on Friday the arrest of a man": what was announced is the object
+        # (not "a way to report offshore profits" or "could deny permits": nothing was said)
+        obj = next((c for c in tok.rights if c.dep_ == "dobj"), None)
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.right_edge.i - obj.left_edge.i >= 1:
+            span = _trim(tok.doc, obj.left_edge.i, obj.right_edge.i)
+            return [span] if span else None
     if lemma in lx.CHARACTERIZE_VERBS:
         right = [
             c for c in tok.rights if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "dative", "attr", "acomp")
