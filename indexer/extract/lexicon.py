@@ -133,7 +133,7 @@ CHARACTERIZE_VERBS = frozenset(
 # Of those, the ones whose object is content even without quote marks ("called for an inquiry").
 OBJECT_CONTENT_VERBS = frozenset(
     """
-    urge demand cite accuse blame criticize criticise praise attack
+    urge demand cite accuse blame criticize criticise praise attack describe characterize characterise portray
     """.split()
 )
 

@@ -276,6 +276,16 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
     if not comps and tok.lemma_.lower() in lx.SPEECH_VERBS:
         # "tweeted in the early morning hours that Machado was ...": "that" taken for an adverb
         comps = [c for c in tok.rights if c.dep_ == "advcl" and c.left_edge.lower_ == "that"]
+    if not comps and tok.lemma_.lower() in lx.SPEECH_VERBS - lx.WEAK_VERBS:
+        # "said after the convention he would not accept ...": a clause with its own subject and no
+        # conjunction (no "because", "when", "if") that the parser hung on the cue as an adverbial
+        comps = [
+            c
+            for c in tok.rights
+            if c.dep_ == "advcl"
+            and any(g.dep_ == "nsubj" for g in c.children)
+            and not any(g.dep_ == "mark" or g.tag_ == "WRB" for g in c.children)
+        ]
     if not comps and tok.lemma_.lower() in lx.INTENTION_VERBS | {"ask", "call", "warn", "tell", "advise"}:
         comps = [c for c in tok.children if c.dep_ == "xcomp" and c.right_edge.i - c.i >= 2]
     that = next((c for c in tok.rights if c.dep_ == "dobj" and c.lower_ == "that" and c.i == tok.i + 1), None)
