@@ -201,6 +201,11 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
     (TRANSIT, "the cuts were fair", person("Ines Caldwell")),
     # what was announced is the object; "the authority" is the one the article named
     (TRANSIT, "the closure of two bus garages", organization("Lakeport Transit Authority")),
+    (
+        TRANSIT,
+        "most commuters opposed to the cuts",
+        {"name": "survey by the riders' council", "kind": "document", "anonymous": False},
+    ),
 ]
 
 DATELINES = {

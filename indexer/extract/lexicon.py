@@ -83,7 +83,8 @@ ORG_NOUNS = frozenset(
 # Heads that make a source a document or a publication.
 DOCUMENT_NOUNS = frozenset(
     """
-    report letter poll survey study statement memo memorandum document data analysis ad
+    report letter poll survey study statement memo memorandum document data analysis ad average averages
+    footage photo photos image images recording
     advertisement website tweet post filing lawsuit complaint indictment ruling order decision book
     article editorial column op-ed email e-mail message video release transcript record records
     document documents findings research paper review audit assessment estimate estimates figures

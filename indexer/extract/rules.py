@@ -316,6 +316,13 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
         span = _trim(tok.doc, comp.left_edge.i, hi)
         return [span] if span else None
     lemma = tok.lemma_.lower()
+    if lemma in ("show", "find") and not comps:
+        # "A new poll shows Clinton ahead by 3 points": what a poll, study or video shows is its content
+        subject = subject_of(tok)
+        obj = next((c for c in tok.rights if c.dep_ in ("dobj", "ccomp", "oprd")), None)
+        if subject is not None and subject.lemma_.lower() in lx.DOCUMENT_NOUNS and obj is not None:
+            span = _trim(tok.doc, obj.left_edge.i, tok.right_edge.i)
+            return [span] if span else None
     if lemma in lx.OBJECT_REPORT_VERBS and not any(
         c.dep_ == "aux" and (c.lower_ == "to" or c.tag_ == "MD") for c in tok.children
     ):
