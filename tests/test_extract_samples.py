@@ -201,6 +201,13 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
     (TRANSIT, "the cuts were fair", person("Ines Caldwell")),
     # what was announced is the object; "the authority" is the one the article named
     (TRANSIT, "the closure of two bus garages", organization("Lakeport Transit Authority")),
+    # "... ignored them and Republicans accused ...": the parser takes "Republicans" for an object
+    (TRANSIT, "the agency ignored them", unnamed("unnamed_group", "Riders")),
+    (
+        TRANSIT,
+        "the mayor of hiding the deficit",
+        {"name": "Republicans", "kind": "unnamed_group", "anonymous": False},
+    ),
     (
         TRANSIT,
         "most commuters opposed to the cuts",
@@ -469,3 +476,8 @@ def test_a_way_to_report_something_is_no_report(results: dict[str, ArticleResult
     text = results[TRANSIT].article.text
     start = text.index("broken fare machines")
     assert not any(a.start <= start < a.end for a in results[TRANSIT].attributions)
+
+
+def test_a_second_speakers_report_is_cut_from_the_first(results: dict[str, ArticleResult]) -> None:
+    riders = found(results[TRANSIT], "the agency ignored them")
+    assert riders.text == "the agency ignored them", describe(riders)

@@ -177,7 +177,7 @@ PERSON_NOUNS = PERSON_NOUNS | frozenset(
     scholar professor historian student pastor priest monk nun athlete player coach artist singer
     musician actor actress writer author poet photographer filmmaker producer volunteer landlord
     tenant homeowner shopper customer passenger commuter patient caregiver grandmother grandfather
-    mom dad teen teenager child boy girl dockworker miner nominee candidate spokesperson partner
+    mom dad teen teenager child boy girl dockworker miner nominee candidate spokesperson partner rider
     associate cofounder co-founder
     """.split()
 )

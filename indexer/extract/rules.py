@@ -253,6 +253,44 @@ def _second_report(comp: Token) -> Token | None:
     return None
 
 
+def _misattached_subject(verb: Token) -> Token | None:
+    """ "... mishandled the investigation and Democrats accused the GOP of ...": the parser took
+    "Democrats" for a second object; it is the subject of the cue right after it."""
+    if verb.i < 2 or verb.lemma_.lower() not in lx.SPEECH_VERBS or verb.pos_ != "VERB":
+        return None
+    if any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        return None
+    named = verb.doc[verb.i - 1]
+    if named.ent_type_ not in ("PERSON", "ORG", "NORP") or named.dep_ not in (
+        "conj",
+        "dobj",
+        "pobj",
+        "appos",
+    ):
+        return None
+    while named.dep_ in ("compound", "flat") and named.head.i > named.i:
+        named = named.head
+    before = verb.doc[named.left_edge.i - 1] if named.left_edge.i > 0 else None
+    return named if before is not None and before.dep_ == "cc" else None
+
+
+def _other_speakers_report(comp: Token) -> Token | None:
+    """ "Republicans said they're convinced ... and Democrats accused the GOP of ...": a second report,
+    with a named speaker of its own, that the parser put inside the first one's clause."""
+    if comp.dep_ != "ccomp" or comp.head.lemma_.lower() not in lx.SPEECH_VERBS:
+        return None
+    for child in comp.children:
+        lemma = child.lemma_.lower()
+        if child.dep_ != "conj" or child.i < comp.i or lemma not in lx.SPEECH_VERBS or lemma in lx.WEAK_VERBS:
+            continue
+        subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
+        if subject is not None and (
+            subject.ent_type_ in ("PERSON", "ORG", "NORP") or subject.lemma_.lower() in lx.PERSON_NOUNS
+        ):
+            return child
+    return None
+
+
 def _named_apposition(tok: Token) -> Token:
     """ "With 50 days until the election, Minyon Moore, ..., called": a thing cannot speak, the person
     the parser hung on it as an apposition does."""
@@ -272,7 +310,11 @@ def _named_apposition(tok: Token) -> Token:
 
 def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
     """Character spans of the clause a cue introduces (two when the cue stands inside it)."""
-    comps = [c for c in tok.children if c.dep_ == "ccomp" and not _stolen_predicate(tok, c)]
+    comps = [
+        c
+        for c in tok.children
+        if c.dep_ == "ccomp" and not _stolen_predicate(tok, c) and _misattached_subject(c) is None
+    ]
     if not comps and tok.lemma_.lower() in lx.SPEECH_VERBS:
         # "tweeted in the early morning hours that Machado was ...": "that" taken for an adverb
         comps = [c for c in tok.rights if c.dep_ == "advcl" and c.left_edge.lower_ == "that"]
@@ -306,6 +348,17 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
                 m.dep_ == "mark" and m.lower_ in _CONTRAST for m in aside.children
             ):
                 hi = min(hi, aside.left_edge.i - 1)
+        for v in tok.doc[comp.left_edge.i + 1 : hi + 2]:  # the cue may stand just after the clause
+            named = _misattached_subject(v)
+            if named is not None and v.i > tok.i:
+                hi = min(hi, named.left_edge.i - 2)  # before "and Democrats accused ..."
+        other = _other_speakers_report(comp)
+        if other is not None:
+            hi = min(
+                hi,
+                other.left_edge.i - 1,
+                *(c.i - 1 for c in comp.children if c.dep_ == "cc" and comp.i < c.i < other.i),
+            )
         second = _second_report(comp)
         if second is not None:
             hi = min(
@@ -471,7 +524,7 @@ def _earlier_cue_subject(tok: Token, inside: bytearray) -> Token | None:
 
 
 def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
-    speaker = subject_of(tok)
+    speaker = _misattached_subject(tok) or subject_of(tok)
     second = _second_report(tok.head) if tok.dep_ == "conj" else None
     if second is not None and second.i == tok.i:
         speaker = subject_of(tok.head.head)
