@@ -203,6 +203,8 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
     (TRANSIT, "the closure of two bus garages", organization("Lakeport Transit Authority")),
     # "... ignored them and Republicans accused ...": the parser takes "Republicans" for an object
     (TRANSIT, "the agency ignored them", unnamed("unnamed_group", "Riders")),
+    # a vox-pop paragraph: the signature ending the paragraph signs the quote opening it
+    (TRANSIT, "The new map makes no sense", person("Dana Whitfield")),
     (
         TRANSIT,
         "the mayor of hiding the deficit",

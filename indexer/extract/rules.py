@@ -1049,12 +1049,26 @@ def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int
 
 
 def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """ "“...” ― Julie Diaz, voter.": the quote is signed by the name after the dash."""
-    _, qb = q.outer
+    """ "“...” ― Julie Diaz, voter.": the quote is signed by the name after the dash. In a paragraph
+    that opens with a quote, a signature ending the paragraph signs every quote in it."""
+    qa, qb = q.outer
     m = _SIGNATURE.match(text, qb)
     if m is None:
-        return None
+        para_start = text.rfind("\n", 0, qa) + 1
+        if text[para_start:qa].strip():
+            return None
+        para_end = text.find("\n", qb)
+        para_end = len(text) if para_end < 0 else para_end
+        m = _PARAGRAPH_SIGNATURE.search(text, qb, para_end)
+        if m is None:
+            return None
     return (m.start(1), m.end(1)), (m.start(2), m.end(2))
+
+
+_PARAGRAPH_SIGNATURE = re.compile(
+    r"[.!?”\"’][^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,40}$",
+    re.MULTILINE,
+)
 
 
 def _carries_on(text: str, q: QuoteSpan, previous: Candidate, paras: Paragraphs) -> bool:
