@@ -123,7 +123,6 @@ def merge_speakers(
     client: Elasticsearch,
     quotes: str,
     articles: str | None,
-    report: LoadReport | None = None,
     **load_options: Any,
 ) -> MergeReport:
     """Give every person the collection's name for them (see the module docstring)."""
@@ -132,7 +131,7 @@ def merge_speakers(
 
     client.indices.refresh(index=quotes)
     mapping = plan(_person_name_counts(client, quotes))
-    result = MergeReport(names=len(mapping), load=report if report is not None else LoadReport())
+    result = MergeReport(names=len(mapping), load=LoadReport())
     touched: set[str] = set()
     names = sorted(mapping)
     # documents merged before (they may have to go back) and those whose name is to change,
@@ -142,7 +141,10 @@ def merge_speakers(
         queries.append(
             {
                 "bool": {
-                    "filter": [{"terms": {"speaker.name_in_article": names[lo : lo + _TERMS_PER_QUERY]}}],
+                    "filter": [
+                        {"term": {"speaker.kind": "person"}},  # not an organisation that shares a name
+                        {"terms": {"speaker.name_in_article": names[lo : lo + _TERMS_PER_QUERY]}},
+                    ],
                     "must_not": [{"term": {"speaker.merged": True}}],
                 }
             }

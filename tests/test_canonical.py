@@ -153,3 +153,14 @@ def test_indexing_the_samples_merges_a_surname_across_articles(es: EsTarget) -> 
     assert "Okafor" not in after
     assert after["Miriam Okafor"] == before["Miriam Okafor"] + before["Okafor"]
     assert "Miriam Okafor" in _article(es, "harbor-talks")["speakers"]
+
+
+@pytest.mark.es
+def test_an_organisation_sharing_a_surname_keeps_its_name(es: EsTarget) -> None:
+    company = _rec(3, 0, "Trump")
+    company["speaker"]["kind"] = "organization"
+    _load(es, [_rec(1, 0, "Trump"), _rec(2, 0, "Donald Trump"), company])
+    merge_speakers(es.client, es.alias, es.articles_alias)
+    hit = es.client.search(index=es.alias, query={"term": {"article_id": "art-3"}})["hits"]["hits"][0]
+    assert hit["_source"]["speaker"]["name"] == "Trump" and hit["_source"]["speaker"]["merged"] is False
+    assert _article(es, "art-1")["speakers"] == ["Donald Trump"]
