@@ -48,6 +48,8 @@ _NOT_TRANSCRIPT = frozenset(
     ]
 ) | {"EDITOR'S NOTE", "READ MORE"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")  # entities that can say something
+_CONTRAST = frozenset({"although", "though", "whereas"})
 _CLIMB_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl", "prep")
 _PARTICLES = ("prt",)
 
@@ -125,8 +127,12 @@ def _cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
             )
         ):
             cand = _verb_cue(tok, inside)
-        elif tok.tag_ == "NNS" and tok.lemma_.lower() in lx.SPEECH_VERBS and _tagged_noun_verb(tok):
-            cand = _noun_verb_cue(tok, inside)
+        elif (
+            tok.tag_ == "NNS"
+            and tok.lemma_.lower() in lx.SPEECH_VERBS
+            and (noun_verb := _noun_verb_cue(tok, inside)) is not None
+        ):
+            cand = noun_verb
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.SPEECH_NOUNS:
             cand = _noun_cue(tok)
         elif low == "put" and _as_put_it(tok):
@@ -154,7 +160,7 @@ def _per_source(tok: Token, inside: bytearray) -> Candidate | None:
         return None
     lemma = obj.lemma_.lower()
     if not (
-        obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        obj.ent_type_ in _SPEAKER_ENTS
         or lemma in lx.DOCUMENT_NOUNS
         or lemma in lx.PERSON_NOUNS
         or lemma in lx.ORG_NOUNS
@@ -352,24 +358,14 @@ def _content_tokens(tok: Token) -> list[tuple[int, int]] | None:
             named = _misattached_subject(v)
             if named is not None and v.i > tok.i:
                 hi = min(hi, named.left_edge.i - 2)  # before "and Democrats accused ..."
-        other = _other_speakers_report(comp)
-        if other is not None:
-            hi = min(
-                hi,
-                other.left_edge.i - 1,
-                *(c.i - 1 for c in comp.children if c.dep_ == "cc" and comp.i < c.i < other.i),
-            )
-        second = _second_report(comp)
-        if second is not None:
-            hi = min(
-                hi,
-                second.left_edge.i - 1,
-                *(c.i - 1 for c in comp.children if c.dep_ == "cc" and c.i < second.i and c.i > comp.i),
-            )
+        for report in (_other_speakers_report(comp), _second_report(comp)):
+            if report is not None:  # end before "and" + the second report
+                cc = [c.i - 1 for c in comp.children if c.dep_ == "cc" and comp.i < c.i < report.i]
+                hi = min(hi, report.left_edge.i - 1, *cc)
         span = _trim(tok.doc, comp.left_edge.i, hi)
         return [span] if span else None
     lemma = tok.lemma_.lower()
-    if lemma in ("show", "find") and not comps:
+    if lemma in ("show", "find"):
         # "A new poll shows Clinton ahead by 3 points": what a poll, study or video shows is its content
         subject = subject_of(tok)
         obj = next((c for c in tok.rights if c.dep_ in ("dobj", "ccomp", "oprd")), None)
@@ -473,9 +469,7 @@ def _valid_source(tok: Token | None, inside: bytearray, cue: Token | None = None
         or not any(ch.isalnum() for ch in tok.text)
     ):
         return False
-    if tok.pos_ == "VERB" and not (
-        tok.dep_ in _SUBJECT_DEPS and tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
-    ):
+    if tok.pos_ == "VERB" and not (tok.dep_ in _SUBJECT_DEPS and tok.ent_type_ in _SPEAKER_ENTS):
         return False  # a tagging slip ("Trump" as a verb) is still a source when it is a named subject
     if cue is not None:
         lo, hi = sorted((tok.idx, cue.idx))
@@ -640,29 +634,23 @@ def _according_to(tok: Token) -> Candidate | None:
     )
 
 
-def _tagged_noun_verb(tok: Token) -> Token | None:
+def _noun_verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
     """ "Trump charges that countries ... donated": the tagger read "Trump charges" as a noun phrase.
     The named "compound" before it is the speaker when a that-clause follows."""
+    if tok.dep_ not in ("ROOT", "ccomp", "conj"):
+        return None
     named = [
         c
         for c in tok.lefts
         if c.dep_ == "compound" and (c.pos_ == "PROPN" or c.ent_type_ in _SPEAKER_ENTS or c.text.istitle())
     ]
-    if not named or tok.dep_ not in ("ROOT", "ccomp", "conj"):
-        return None
-    clause = [c for c in tok.rights if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that"]
-    return named[-1] if clause else None
-
-
-def _noun_verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
-    speaker = _tagged_noun_verb(tok)
     clause = next(
-        c for c in tok.rights if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that"
+        (c for c in tok.rights if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that"), None
     )
-    span = _trim(tok.doc, clause.left_edge.i, clause.right_edge.i)
-    if speaker is None or span is None or not _valid_source(speaker, inside, tok):
+    if not named or clause is None or not _valid_source(named[-1], inside, tok):
         return None
-    span = _within_paragraph(tok, span)
+    span = _trim(tok.doc, clause.left_edge.i, clause.right_edge.i)
+    span = _within_paragraph(tok, span) if span is not None else None
     if span is None:
         return None
     return Candidate(
@@ -672,12 +660,8 @@ def _noun_verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         0.6,
         cue=(tok.idx, tok.idx + len(tok.text)),
         cue_token=tok,
-        speaker=speaker,
+        speaker=named[-1],
     )
-
-
-_SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
-_CONTRAST = frozenset({"although", "though", "whereas"})
 
 
 def _noun_cue(tok: Token) -> Candidate | None:
@@ -1049,8 +1033,8 @@ def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int
 
 
 def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """ "“...” ― Julie Diaz, voter.": the quote is signed by the name after the dash. In a paragraph
-    that opens with a quote, a signature ending the paragraph signs every quote in it."""
+    """ "“...” ― Julie Diaz, voter.": the quote is signed by the name after the dash. A quote opening
+    a paragraph is also signed by a signature ending that paragraph (vox pops)."""
     qa, qb = q.outer
     m = _SIGNATURE.match(text, qb)
     if m is None:
