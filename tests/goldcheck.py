@@ -69,3 +69,16 @@ def mismatches(attribution: Attribution, gold: dict[str, Any]) -> list[str]:
     if fold(attribution.text[:20]) in fold(reason):
         problems.append(f"anonymity_reason {reason!r} runs on into the content")
     return problems
+
+
+def content_overlapping_cue_or_speaker(attributions: list[Attribution]) -> list[str]:
+    """The attributions whose content pieces overlap their own cue or speaker mention, described."""
+    wrong = []
+    for a in attributions:
+        pieces = a.fragments or [(a.start, a.end)]
+        spans = [(a.cue.start, a.cue.end) if a.cue else (None, None), (a.speaker.start, a.speaker.end)]
+        if any(
+            s is not None and e is not None and min(e, fe) > max(s, fs) for s, e in spans for fs, fe in pieces
+        ):
+            wrong.append(describe(a))
+    return wrong

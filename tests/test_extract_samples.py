@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from goldcheck import best_match, describe, fold, locate, mismatches
+from goldcheck import best_match, content_overlapping_cue_or_speaker, describe, fold, locate, mismatches
 
 from indexer.articles import iter_articles
 from indexer.extract.engine import ArticleResult, Extractor
@@ -416,14 +416,7 @@ def test_offsets_are_exact(article_id: str, results: dict[str, ArticleResult]) -
 
 @pytest.mark.parametrize("article_id", [HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT, TALKS])
 def test_content_excludes_its_cue_and_speaker(article_id: str, results: dict[str, ArticleResult]) -> None:
-    wrong = []
-    for a in results[article_id].attributions:
-        pieces = a.fragments or [(a.start, a.end)]
-        spans = [(a.cue.start, a.cue.end) if a.cue else (None, None), (a.speaker.start, a.speaker.end)]
-        if any(
-            s is not None and e is not None and min(e, fe) > max(s, fs) for s, e in spans for fs, fe in pieces
-        ):
-            wrong.append(describe(a))
+    wrong = content_overlapping_cue_or_speaker(results[article_id].attributions)
     assert not wrong, "\n".join(wrong)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from goldcheck import best_match, describe, fold, locate, mismatches
+from goldcheck import best_match, content_overlapping_cue_or_speaker, describe, fold, locate, mismatches
 
 from indexer.extract.engine import ArticleResult, Extractor
 from indexer.model import Article
@@ -93,14 +93,7 @@ def test_offsets_are_exact(article_text: str, result: ArticleResult) -> None:
 
 
 def test_content_excludes_its_cue_and_speaker(result: ArticleResult) -> None:
-    wrong = []
-    for a in result.attributions:
-        pieces = a.fragments or [(a.start, a.end)]
-        spans = [(a.cue.start, a.cue.end) if a.cue else (None, None), (a.speaker.start, a.speaker.end)]
-        if any(
-            s is not None and e is not None and min(e, fe) > max(s, fs) for s, e in spans for fs, fe in pieces
-        ):
-            wrong.append(describe(a))
+    wrong = content_overlapping_cue_or_speaker(result.attributions)
     assert not wrong, "\n".join(wrong)
 
 
