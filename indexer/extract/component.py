@@ -11,9 +11,9 @@ import hashlib
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from indexer.extract.candidates import find_candidates
 from indexer.extract.coref import resolve
 from indexer.extract.credits import Credits, find_credits
-from indexer.extract.rules import find_candidates
 from indexer.extract.text import source_text
 from indexer.model import Attribution, Span
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from indexer.extract import lexicon as lx
+from indexer.extract.base import Candidate, Paragraphs
 from indexer.extract.credits import Credits
-from indexer.extract.rules import Candidate, Paragraphs
 from indexer.extract.sources import Mention, classify, split_title
 from indexer.extract.text import source_text
 from indexer.model import Speaker, speaker_id

@@ -1,0 +1,450 @@
+"""Quote attachment: each quote goes to the first strategy that claims it (`STRATEGIES`, in order).
+
+A strategy reads the quote and the attribution state of the article so far and returns the
+candidate it ties the quote to, `MERGED` when it joined the quote to an earlier candidate, or None to
+let the next strategy try.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from indexer.extract import lexicon as lx
+from indexer.extract.base import SUBJECT_DEPS, Candidate, Paragraphs, trim, within_paragraph
+from indexer.extract.quotemarks import QuoteSpan
+from indexer.extract.subjects import named_apposition, person_subject, subject_of, valid_source
+from indexer.extract.text import source_text
+
+_SIGNATURE = re.compile(
+    r"[^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,80}$", re.MULTILINE
+)
+
+
+_PARAGRAPH_SIGNATURE = re.compile(
+    r"[.!?”\"’][^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,40}$",
+    re.MULTILINE,
+)
+
+
+@dataclass
+class _State:
+    """What the pass over an article's quotes has found so far."""
+
+    doc: Doc
+    text: str
+    paras: Paragraphs
+    inside: bytearray
+    with_content: list[Candidate]  # cues whose clause is known
+    orphans: list[Candidate]  # cues still waiting for a quote ("...,” he said.)
+    result: list[Candidate] = field(default_factory=list)
+    by_cue: dict[int, Candidate] = field(default_factory=dict)  # cue token -> its direct quote
+    previous: Candidate | None = None  # the last attribution with a known source
+
+
+MERGED = Candidate(-1, -1, "direct", 0.0, rule="merged")  # the quote joined an earlier candidate
+Strategy = Callable[[_State, QuoteSpan], Candidate | None]
+
+
+def _in_cue_clause(st: _State, q: QuoteSpan) -> Candidate | None:
+    """The quote is (most of) the clause of a cue: that attribution becomes direct or mixed."""
+    qa, qb = q.outer
+    qlen = q.end - q.start
+    best = max(st.with_content, key=lambda c: c.overlap(q.start, q.end), default=None)
+    if best is None:
+        return None
+    if (
+        best.kind != "direct"
+        and best.start < q.start < best.end < q.end
+        and st.paras.index(best.end) == (st.paras.index(q.end))
+    ):
+        best.end = q.end  # the parser closed the clause inside the quote that ends it
+    if best.overlap(q.start, q.end) <= 0.5 * min(qlen, best.end - best.start):
+        return None
+    unquoted = _unquoted_words(st.text, best.start, best.end)
+    if not (
+        best.kind == "direct"
+        or (best.start >= qa - 1 and best.end <= qb + 1)
+        or (best.start >= q.start - 2 and best.end <= q.end + 2)
+        or unquoted <= 1
+    ):
+        best.kind = "mixed"
+        best.rule += ">mixed"
+        best.confidence = max(best.confidence, 0.75)
+        return best
+    sibling = st.by_cue.get(best.cue_token.i) if best.cue_token is not None else None
+    if sibling is not None and sibling is not best and sibling.kind == "direct":
+        # "“A,” she wrote, “B.”" where A took a copy of the cue: one statement in two pieces
+        _add_piece(sibling, q)
+        st.result.remove(best)
+        st.with_content.remove(best)
+        return sibling
+    if best.kind == "direct":
+        _add_piece(best, q)
+    else:
+        best.kind, best.start, best.end = "direct", q.start, q.end
+        best.rule += ">direct"
+        best.fragments = list(q.fragments)
+        best.confidence = max(best.confidence, 0.85)
+    return best
+
+
+def _next_to_cue(st: _State, q: QuoteSpan) -> Candidate | None:
+    """A cue clause right after the quote ("...,” he said.) or right before it (He said: “...)."""
+    cue = _nearby_cue(st.doc, q, st.orphans + st.with_content, st.paras)
+    if cue is None:
+        return None
+    sibling = st.by_cue.get(cue.cue_token.i) if cue.cue_token is not None else None
+    if sibling is not None and sibling.kind == "direct" and sibling in st.result:
+        _add_piece(sibling, q)
+        return sibling
+    if cue.start >= 0 and cue.kind == "direct" and cue in st.result:
+        _add_piece(cue, q)
+        return cue
+    if cue.start >= 0:
+        chosen = _direct(q, cue, 0.8)
+        st.result.append(chosen)
+        return chosen
+    cue.start, cue.end, cue.kind = q.start, q.end, "direct"
+    cue.rule = "nearby_orphan"
+    cue.fragments = list(q.fragments)
+    cue.confidence = 0.85
+    st.orphans.remove(cue)
+    st.result.append(cue)
+    return cue
+
+
+def _after_colon(st: _State, q: QuoteSpan) -> Candidate | None:
+    colon = _colon_subject(st.doc, q, st.inside)
+    if colon is None:
+        return None
+    cue, speaker = colon
+    chosen = Candidate(q.start, q.end, "direct", 0.7, cue=cue, speaker=speaker, fragments=list(q.fragments))
+    chosen.rule = "colon"
+    st.result.append(chosen)
+    return chosen
+
+
+def _signed(st: _State, q: QuoteSpan) -> Candidate | None:
+    signed = _dash_signature(st.text, q)
+    if signed is None:
+        return None
+    chosen = Candidate(
+        q.start,
+        q.end,
+        "direct",
+        0.8,
+        cue=signed[0],
+        speaker_span=signed[1],
+        fragments=list(q.fragments),
+        rule="signature",
+    )
+    st.result.append(chosen)
+    return chosen
+
+
+def _in_quoting_clause(st: _State, q: QuoteSpan) -> Candidate | None:
+    if q.words(st.text) > 6:
+        return None
+    clause = _quoting_clause(st.doc, q, st.inside)
+    if clause is None or any(c.overlap(*clause[1]) for c in st.result):
+        return None
+    verb, (c_start, c_end), subject = clause
+    chosen = Candidate(
+        c_start,
+        c_end,
+        "mixed",
+        0.5,
+        cue=(verb.idx, verb.idx + len(verb.text)),
+        cue_token=verb,
+        speaker=subject,
+        rule="quoting_clause",
+    )
+    st.result.append(chosen)
+    return chosen
+
+
+def _carried_on(st: _State, q: QuoteSpan) -> Candidate | None:
+    """A quote opening a sentence right after the same speaker's quote goes on with it."""
+    st.previous = previous = _previous_source(st.result, q, st.previous)
+    if previous is None or not _carries_on(st.text, q, previous, st.paras):
+        return None
+    if previous.kind == "direct" and st.paras.index(previous.start) == st.paras.index(q.start):
+        # "“A,” she said. “B.”": one statement in pieces, as readers (and PolNeAR) count it
+        previous.fragments += q.fragments
+        previous.end = q.end
+        return MERGED
+    chosen = Candidate(
+        q.start,
+        q.end,
+        "direct",
+        0.6,
+        fragments=list(q.fragments),
+        speaker=previous.speaker,
+        speaker_span=previous.speaker_span,
+        carried_from=previous.carried_from or previous,
+        rule="carried",
+    )
+    st.result.append(chosen)
+    return chosen
+
+
+def _introduced(st: _State, q: QuoteSpan) -> Candidate | None:
+    introduced = _introducing_subject(st.doc, q, st.paras, st.inside)
+    if introduced is None:
+        return None
+    chosen = Candidate(
+        q.start, q.end, "direct", 0.4, fragments=list(q.fragments), speaker=introduced, rule="introduced"
+    )
+    st.result.append(chosen)
+    return chosen
+
+
+def _bare_quote(st: _State, q: QuoteSpan) -> Candidate | None:
+    """A quote that reads as a sentence, with no source found: still a quote."""
+    if q.words(st.text) < 5 or not _is_sentence_like(st.text, q):
+        return None
+    chosen = Candidate(q.start, q.end, "direct", 0.3, fragments=list(q.fragments), rule="bare_quote")
+    st.result.append(chosen)
+    return chosen
+
+
+STRATEGIES: tuple[Strategy, ...] = (
+    _in_cue_clause,
+    _next_to_cue,
+    _after_colon,
+    _signed,
+    _in_quoting_clause,
+    _carried_on,
+    _introduced,
+    _bare_quote,
+)
+
+
+def attach_quotes(
+    doc: Doc, quotes: list[QuoteSpan], cues: list[Candidate], paras: Paragraphs, inside: bytearray
+) -> list[Candidate]:
+    """Tie each quote to the cue whose clause holds it, a cue next to it, or the previous speaker."""
+    with_content = [c for c in cues if c.start >= 0]
+    st = _State(doc, source_text(doc), paras, inside, with_content, [c for c in cues if c.start < 0])
+    st.result = list(with_content)
+    for q in quotes:
+        chosen = next((c for c in (strategy(st, q) for strategy in STRATEGIES) if c is not None), None)
+        if chosen is not None and chosen is not MERGED:
+            st.previous = chosen if (chosen.speaker is not None or chosen.speaker_span) else st.previous
+            if chosen.cue_token is not None:
+                st.by_cue[chosen.cue_token.i] = chosen
+    return st.result
+
+
+def _previous_source(found: list[Candidate], q: QuoteSpan, previous: Candidate | None) -> Candidate | None:
+    """The attribution with a known source that ends last before the quote starts."""
+    best = previous if previous is not None and previous.end <= q.start else None
+    for c in found:
+        if (
+            c.end <= q.start
+            and (c.speaker is not None or c.speaker_span is not None)
+            and (best is None or c.end > best.end)
+        ):
+            best = c
+    return best
+
+
+def _introducing_subject(doc: Doc, q: QuoteSpan, paras: Paragraphs, inside: bytearray) -> Token | None:
+    """A paragraph that is only a quote, after a paragraph about a person, is that person's words."""
+    text = source_text(doc)
+    index = paras.index(q.start)
+    p_start, p_end = paras.spans[index]
+    if q.words(text) < 4 or text[q.end : p_end].strip(" ”\"'.,!?\t"):
+        return None  # something follows the quote in its paragraph
+    lead = text[p_start : q.outer[0]].rstrip()
+    if lead:
+        # "Sanders ... identified young voters' exhaustion as one of the reasons. “The younger people ...”"
+        if lead[-1] not in ".!?":
+            return None
+        return person_subject(doc, p_start, p_start + len(lead), inside)
+    if index == 0:
+        return None
+    prev_start, prev_end = paras.spans[index - 1]
+    return person_subject(doc, prev_start, prev_end, inside)
+
+
+def _add_piece(attribution: Candidate, q: QuoteSpan) -> None:
+    """Another piece of the same direct quote."""
+    pieces = attribution.fragments or [(attribution.start, attribution.end)]
+    attribution.fragments = pieces + list(q.fragments)
+    attribution.start, attribution.end = min(attribution.start, q.start), max(attribution.end, q.end)
+
+
+def _direct(q: QuoteSpan, cue: Candidate, confidence: float) -> Candidate:
+    return Candidate(
+        q.start,
+        q.end,
+        "direct",
+        confidence,
+        cue=cue.cue,
+        cue_token=cue.cue_token,
+        speaker=cue.speaker,
+        fragments=list(q.fragments),
+        rule="nearby_cue",
+    )
+
+
+def _unquoted_words(text: str, start: int, end: int) -> int:
+    words, quoted = 0, False
+    for m in re.finditer(r"[“”\"]|\w+", text[start:end]):
+        if m.group() in '“”"':
+            quoted = not quoted
+        elif not quoted:
+            words += 1
+    return words
+
+
+def _sentence_break(doc: Doc, start: int, end: int) -> bool:
+    """A sentence-final mark between two offsets ("Ms." is one token, so it is not one)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    return any(t.text in (".", "!", "?") and start <= t.idx < end for t in span)
+
+
+def _ends_sentence(text: str, q: QuoteSpan, gap: str) -> bool:
+    """ "... of “Peace Through Strength.” He told ...": a full stop inside the marks and a capital after
+    them start a new sentence ("“Why?” Trump asked" does not: only the full stop counts)."""
+    if text[q.start : q.end].rstrip()[-1:] != ".":
+        return False
+    words = gap.split()
+    return bool(words) and words[0][:1].isupper() and words[0].lower() not in ("said", "says")
+
+
+def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs) -> Candidate | None:
+    """A cue clause right after the quote ("...,” he said.) or right before it (He said: “...)."""
+    text = source_text(doc)
+    qa, qb = q.outer
+    para_last = paras.index(q.end)
+    para_first = paras.index(q.start)
+    best: tuple[int, Candidate] | None = None
+    for c in cues:
+        if c.cue is None or c.cue_token is None or c.speaker is None:
+            continue
+        ca, cb = c.cue
+        if qb <= ca and paras.index(ca) == para_last:
+            gap = text[qb:ca]
+            if len(gap) <= 60 and not _sentence_break(doc, qb, ca) and not _ends_sentence(text, q, gap):
+                dist = len(gap)
+            else:
+                continue
+        elif cb <= qa and paras.index(cb) == para_first:
+            gap = text[cb:qa]
+            if len(gap) > 60 or _sentence_break(doc, cb, qa):
+                continue
+            if (
+                not re.search(r"[:,]\s*$", gap.rstrip())
+                and gap.strip() not in ("",)
+                and len(gap.strip()) > 25
+            ):
+                continue
+            dist = len(gap) + 5
+        else:
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, c)
+    return best[1] if best else None
+
+
+def _quoting_clause(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[Token, tuple[int, int], Token] | None:
+    """ "Reid has gone after Trump as a “human leech”": the subject's words, partly quoted."""
+    first = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if first is None or len(first) == 0:
+        return None
+    verb: Token | None = first.root
+    for _ in range(6):
+        if verb is None or (verb.pos_ in ("VERB", "AUX") and not inside[verb.idx]):
+            break
+        verb = verb.head if verb.head.i != verb.i else None
+    if verb is None or verb.pos_ not in ("VERB", "AUX") or inside[verb.idx]:
+        return None
+    subject = subject_of(verb)
+    if not valid_source(subject, inside, verb) or subject is None:
+        return None
+    if subject.lower_ in lx.FIRST_PERSON or subject.lower_ in ("it", "there", "this", "that", "which"):
+        return None
+    if not (subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in ("PERSON", "ORG", "NORP")):
+        return None
+    rights = [c for c in verb.rights if not c.is_punct]
+    if not rights:
+        return None
+    span = trim(doc, rights[0].left_edge.i, verb.right_edge.i)
+    if span is None or not (span[0] <= q.start and q.end <= span[1]):
+        return None
+    clipped = within_paragraph(verb, span)
+    return (verb, clipped, subject) if clipped is not None else None
+
+
+def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int, int], Token] | None:
+    """ "Sanders made the following comment: “...”": the subject of the clause the colon ends."""
+    text = source_text(doc)
+    i = q.outer[0] - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i < 0 or text[i] != ":":
+        return None
+    colon = doc.char_span(i, i + 1, alignment_mode="expand")
+    if colon is None:
+        return None
+    sentence = colon.root.sent
+    # the clause the colon closes: the nearest verb before it that has a subject of its own
+    # ("She became so upset ... that I had to change my answer: “...”" is the writer's answer)
+    for verb in reversed(doc[sentence.start : colon.start]):
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        if not subjects:
+            continue
+        subject = subjects[-1]
+        if not valid_source(subject, inside, None) or subject.lower_ in ("you", "it", "there", "me", "us"):
+            return None
+        return (i, i + 1), named_apposition(subject)
+    return None
+
+
+def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """ "“...” ― Julie Diaz, voter.": the quote is signed by the name after the dash. A quote opening
+    a paragraph is also signed by a signature ending that paragraph (vox pops)."""
+    qa, qb = q.outer
+    m = _SIGNATURE.match(text, qb)
+    if m is None:
+        para_start = text.rfind("\n", 0, qa) + 1
+        if text[para_start:qa].strip():
+            return None
+        para_end = text.find("\n", qb)
+        para_end = len(text) if para_end < 0 else para_end
+        m = _PARAGRAPH_SIGNATURE.search(text, qb, para_end)
+        if m is None:
+            return None
+    return (m.start(1), m.end(1)), (m.start(2), m.end(2))
+
+
+def _carries_on(text: str, q: QuoteSpan, previous: Candidate, paras: Paragraphs) -> bool:
+    """A quote opening a sentence right after the same speaker's quote or attribution goes on with it."""
+    if previous.end > q.start:
+        return False
+    gap_paras = paras.index(q.start) - paras.index(previous.end)
+    if gap_paras > 1:
+        return False
+    before = text[max(0, q.start - 3) : q.start - 1].strip()
+    starts_sentence = before == "" or before[-1:] in '.!?:”"—'
+    if not starts_sentence:
+        return False
+    if gap_paras == 1:
+        between = text[previous.end : q.start - 1]
+        return len(between.strip().strip('”".,')) < 80 and q.words(text) >= 4
+    return q.words(text) >= 4
+
+
+def _is_sentence_like(text: str, q: QuoteSpan) -> bool:
+    last = text[q.end - 1 : q.end] if q.end > q.start else ""
+    return last in ".?!," or text[q.start : q.start + 1].isupper()

@@ -1,0 +1,179 @@
+"""Content spans: the clause a cue introduces, with the repairs the parser needs."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from indexer.extract import lexicon as lx
+from indexer.extract.base import SUBJECT_DEPS, trim
+from indexer.extract.subjects import misattached_subject, subject_of
+from indexer.extract.text import source_text
+
+_CONTRAST = frozenset({"although", "though", "whereas"})
+
+
+def clause_content(tok: Token) -> list[tuple[int, int]] | None:
+    """Character spans of the clause a cue introduces (two when the cue stands inside it)."""
+    comps = [
+        c
+        for c in tok.children
+        if c.dep_ == "ccomp" and not _stolen_predicate(tok, c) and misattached_subject(c) is None
+    ]
+    if not comps and tok.lemma_.lower() in lx.SPEECH_VERBS:
+        # "tweeted in the early morning hours that Machado was ...": "that" taken for an adverb
+        comps = [c for c in tok.rights if c.dep_ == "advcl" and c.left_edge.lower_ == "that"]
+    if not comps and tok.lemma_.lower() in lx.SPEECH_VERBS - lx.WEAK_VERBS:
+        # "said after the convention he would not accept ...": a clause with its own subject and no
+        # conjunction (no "because", "when", "if") that the parser hung on the cue as an adverbial
+        comps = [
+            c
+            for c in tok.rights
+            if c.dep_ == "advcl"
+            and any(g.dep_ == "nsubj" for g in c.children)
+            and not any(g.dep_ == "mark" or g.tag_ == "WRB" for g in c.children)
+        ]
+    if not comps and tok.lemma_.lower() in lx.INTENTION_VERBS | {"ask", "call", "warn", "tell", "advise"}:
+        comps = [c for c in tok.children if c.dep_ == "xcomp" and c.right_edge.i - c.i >= 2]
+    that = next((c for c in tok.rights if c.dep_ == "dobj" and c.lower_ == "that" and c.i == tok.i + 1), None)
+    if not comps and that is not None and not list(that.children):
+        # "found that each day ...": the parser took the conjunction for an object
+        span = trim(tok.doc, that.i, tok.sent.end - 1)
+        return [span] if span else None
+    if len(comps) > 1:
+        text = source_text(tok.doc)
+        comps = [c for c in comps if "\n" not in text[min(c.idx, tok.idx) : max(c.idx, tok.idx)]] or comps
+    if comps:
+        comp = comps[-1] if len(comps) > 1 and comps[-1].i > tok.i else comps[0]
+        hi = comp.right_edge.i
+        for aside in comp.rights:
+            # "He claimed that paying no taxes was smart, although he again refused to ...": the
+            # writer's contrast is not part of the claim
+            if aside.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in _CONTRAST for m in aside.children
+            ):
+                hi = min(hi, aside.left_edge.i - 1)
+        for v in tok.doc[comp.left_edge.i + 1 : hi + 2]:  # the cue may stand just after the clause
+            named = misattached_subject(v)
+            if named is not None and v.i > tok.i:
+                hi = min(hi, named.left_edge.i - 2)  # before "and Democrats accused ..."
+        for report in (_other_speakers_report(comp), second_report(comp)):
+            if report is not None:  # end before "and" + the second report
+                cc = [c.i - 1 for c in comp.children if c.dep_ == "cc" and comp.i < c.i < report.i]
+                hi = min(hi, report.left_edge.i - 1, *cc)
+        span = trim(tok.doc, comp.left_edge.i, hi)
+        return [span] if span else None
+    lemma = tok.lemma_.lower()
+    if lemma in ("show", "find"):
+        # "A new poll shows Clinton ahead by 3 points": what a poll, study or video shows is its content
+        subject = subject_of(tok)
+        obj = next((c for c in tok.rights if c.dep_ in ("dobj", "ccomp", "oprd")), None)
+        if subject is not None and subject.lemma_.lower() in lx.DOCUMENT_NOUNS and obj is not None:
+            span = trim(tok.doc, obj.left_edge.i, tok.right_edge.i)
+            return [span] if span else None
+    if lemma in lx.OBJECT_REPORT_VERBS and not any(
+        c.dep_ == "aux" and (c.lower_ == "to" or c.tag_ == "MD") for c in tok.children
+    ):
+        # "Authorities announced on Friday the arrest of a man": what was announced is the object
+        # (not "a way to report offshore profits" or "could deny permits": nothing was said)
+        obj = next((c for c in tok.rights if c.dep_ == "dobj"), None)
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.right_edge.i - obj.left_edge.i >= 1:
+            span = trim(tok.doc, obj.left_edge.i, obj.right_edge.i)
+            return [span] if span else None
+    if lemma in lx.CHARACTERIZE_VERBS:
+        right = [
+            c for c in tok.rights if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "dative", "attr", "acomp")
+        ]
+        if right:
+            span = trim(tok.doc, right[0].left_edge.i, right[-1].right_edge.i)
+            if span is not None:
+                region = source_text(tok.doc)[span[0] : span[1]]
+                if (
+                    any(m in region for m in '“”"')
+                    or "''" in region
+                    or (lemma in lx.OBJECT_CONTENT_VERBS and len(region.split()) >= 3)
+                    or (lemma == "call" and right[0].lower_ in ("for", "on"))
+                ):
+                    return [span]
+        if lemma not in lx.SPEECH_VERBS:
+            return None
+    if tok.dep_ in ("parataxis",) or (
+        tok.dep_ in ("advcl", "conj", "ccomp")
+        and lemma in lx.SPEECH_VERBS
+        and lemma not in lx.WEAK_VERBS
+        and _is_interjected(tok)
+    ):
+        head = tok.head
+        sent = tok.sent
+        lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i, sent.end - 1)
+        cue_lo, cue_hi = tok.left_edge.i, tok.right_edge.i
+        pieces: list[tuple[int, int]] = []
+        if cue_lo - 1 >= lo:
+            pieces.append((lo, cue_lo - 1))
+        if hi >= cue_hi + 1:
+            pieces.append((cue_hi + 1, hi))
+        parts = [p for p in pieces if p[1] - p[0] >= 1]
+        if not parts:
+            return None
+        spans = [t for t in (trim(tok.doc, a, b) for a, b in parts) if t is not None]
+        return spans or None
+    return None
+
+
+def _stolen_predicate(tok: Token, comp: Token) -> bool:
+    """ "The four “loopholes” he cited are “...”": the parser hung the main verb on the relative clause."""
+    return (
+        tok.dep_ == "relcl"
+        and comp.tag_ in ("VBZ", "VBP", "VBD")
+        and comp.left_edge.i == comp.i
+        and not any(c.dep_ in (*SUBJECT_DEPS, "expl") for c in comp.children)
+    )
+
+
+def second_report(comp: Token) -> Token | None:
+    """ "China said it was “resolutely opposed” to the test and warned North Korea to ...": the parser
+    hangs the second cue inside the first one's clause; it is the same speaker's second statement."""
+    if comp.dep_ != "ccomp" or comp.head.lemma_.lower() not in lx.SPEECH_VERBS:
+        return None
+    subjects = [c for c in comp.children if c.dep_ in SUBJECT_DEPS]
+    if not subjects or subjects[0].lower_ not in ("it", "he", "she", "they", "we"):
+        return None
+    for child in comp.children:
+        lemma = child.lemma_.lower()
+        if (
+            child.dep_ == "conj"
+            and child.i > comp.i
+            and child.pos_ == "VERB"
+            and lemma in lx.SPEECH_VERBS
+            and lemma not in lx.WEAK_VERBS
+            and not any(c.dep_ in SUBJECT_DEPS for c in child.children)
+        ):
+            return child
+    return None
+
+
+def _other_speakers_report(comp: Token) -> Token | None:
+    """ "Republicans said they're convinced ... and Democrats accused the GOP of ...": a second report,
+    with a named speaker of its own, that the parser put inside the first one's clause."""
+    if comp.dep_ != "ccomp" or comp.head.lemma_.lower() not in lx.SPEECH_VERBS:
+        return None
+    for child in comp.children:
+        lemma = child.lemma_.lower()
+        if child.dep_ != "conj" or child.i < comp.i or lemma not in lx.SPEECH_VERBS or lemma in lx.WEAK_VERBS:
+            continue
+        subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
+        if subject is not None and (
+            subject.ent_type_ in ("PERSON", "ORG", "NORP") or subject.lemma_.lower() in lx.PERSON_NOUNS
+        ):
+            return child
+    return None
+
+
+def _is_interjected(tok: Token) -> bool:
+    """ "The most modest, he said, would be ..." and "It is over, he said." """
+    doc = tok.doc
+    if any(c.dep_ == "mark" for c in tok.children):
+        return False  # "..., while 73 percent said the same": a subordinate clause, not an aside
+    edge = tok.left_edge
+    left = doc[edge.i - 1] if edge.i > 0 else None
+    marks = (",", "—", "–", "”", '"')
+    return edge.text in marks or (left is not None and left.text in marks)

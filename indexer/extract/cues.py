@@ -1,0 +1,350 @@
+"""Cue finders: report verbs and nouns, "according to", ", per X", "as X put it", transcript labels.
+
+Each finder returns a `Candidate` with its cue, speaker head and content (or an orphan cue, content
+-1, that a quote next to it may take).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from indexer.extract import lexicon as lx
+from indexer.extract.base import PARTICLES, SPEAKER_ENTS, SUBJECT_DEPS, Candidate, trim, within_paragraph
+from indexer.extract.content import clause_content, second_report
+from indexer.extract.sources import mention_tokens
+from indexer.extract.subjects import (
+    earlier_cue_subject,
+    inverted_subject,
+    left_subject,
+    misattached_subject,
+    opens_sentence,
+    subject_of,
+    valid_source,
+)
+from indexer.extract.text import source_text
+
+_TRANSCRIPT = re.compile(r"^[ \t]*[\"“]?([A-Z][A-Z.'’\- ]{1,30}[A-Z.])(:)[ \t]+(?=\S)", re.MULTILINE)
+
+
+# A headline of the form "Pence: Flowers Won't Be at Debate"
+_HEADLINE = re.compile(r"\A[ \t]*((?:[A-Z][\w.'’-]+ ){0,3}[A-Z][\w.'’-]+)(:)[ \t]+(?=\S)")
+
+
+_NOT_TRANSCRIPT = frozenset(
+    [
+        "Q",
+        "A",
+        "UPDATE",
+        "UPDATED",
+        "NOTE",
+        "WATCH",
+        "RELATED",
+        "CLARIFICATION",
+        "CORRECTION",
+        "PHOTOS",
+        "PHOTO",
+        "VIDEO",
+        "BREAKING",
+        "EXCLUSIVE",
+        "ANALYSIS",
+        "OPINION",
+        "COMMENTARY",
+        "EDITORIAL",
+        "LIVE",
+        "SOURCE",
+        "SOURCES",
+        "CREDIT",
+    ]
+) | {"EDITOR'S NOTE", "READ MORE"}
+
+
+_ANONYMITY_TERMS = re.compile(r"\b(?:name|surname|identity)s? (?:not )?be\b|\banonymity\b")
+
+
+def cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
+    out: list[Candidate] = []
+    for tok in doc:
+        if inside[tok.idx]:
+            continue
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            cand = _according_to(tok)
+        elif (
+            tok.pos_ in ("VERB", "AUX")
+            and (
+                tok.lemma_.lower() in lx.SPEECH_VERBS
+                or tok.lemma_.lower() in lx.CHARACTERIZE_VERBS
+                or tok.lemma_.lower() in lx.INTENTION_VERBS
+            )
+            and tok.dep_
+            not in (
+                "aux",
+                "auxpass",
+                "amod",
+            )
+        ):
+            cand = _verb_cue(tok, inside)
+        elif (
+            tok.tag_ == "NNS"
+            and tok.lemma_.lower() in lx.SPEECH_VERBS
+            and (noun_verb := _noun_verb_cue(tok, inside)) is not None
+        ):
+            cand = noun_verb
+        elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.SPEECH_NOUNS:
+            cand = _noun_cue(tok)
+        elif low == "put" and _as_put_it(tok):
+            cand = _verb_cue(tok, inside)
+        elif low == "per" and "," in doc.text[max(0, tok.idx - 3) : tok.idx]:
+            cand = _per_source(tok, inside)
+        else:
+            cand = None
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def _as_put_it(tok: Token) -> bool:
+    """ "as a Homeland Security memo put it": the memo's words are the quote beside it."""
+    return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
+        c.lower_ == "as" and c.dep_ in ("mark", "advmod") for c in tok.children
+    )
+
+
+def _per_source(tok: Token, inside: bytearray) -> Candidate | None:
+    """ "..., per the party's bylaws": a source named after the words it holds (not "per year")."""
+    obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if obj is None or not valid_source(obj, inside, tok):
+        return None
+    lemma = obj.lemma_.lower()
+    if not (
+        obj.ent_type_ in SPEAKER_ENTS
+        or lemma in lx.DOCUMENT_NOUNS
+        or lemma in lx.PERSON_NOUNS
+        or lemma in lx.ORG_NOUNS
+        or lemma in ("bylaw", "bylaws", "rule", "rules", "law", "guideline", "guidelines", "policy")
+    ):
+        return None
+    return Candidate(
+        -1,
+        -1,
+        "indirect",
+        0.0,
+        cue=(tok.idx, tok.idx + len(tok.text)),
+        cue_token=tok,
+        speaker=obj,
+        rule="per",
+    )
+
+
+def cue_span(tok: Token) -> tuple[int, int]:
+    end = tok.idx + len(tok.text)
+    for child in tok.rights:
+        if child.dep_ in PARTICLES:
+            end = child.idx + len(child.text)
+    start = tok.idx
+    for child in tok.lefts:
+        if child.dep_ in ("aux", "neg") and child.i >= tok.i - 2:
+            start = min(start, child.idx)
+    return start, end
+
+
+def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
+    speaker = misattached_subject(tok) or subject_of(tok)
+    second = second_report(tok.head) if tok.dep_ == "conj" else None
+    if second is not None and second.i == tok.i:
+        speaker = subject_of(tok.head.head)
+    shown = tok.doc[tok.i - 1] if tok.i > 0 and tok.tag_ == "VBG" else None
+    if (
+        shown is not None
+        and shown.ent_type_ == "PERSON"
+        and shown.dep_ == "pobj"
+        and shown.head.lower_ == "of"
+    ):
+        speaker = shown  # "footage of Hillary Clinton asking, “...”": the one shown speaking
+    after_quote = tok.i > 0 and (
+        tok.nbor(-1).text in "”\"'"
+        or (tok.i > 1 and tok.nbor(-1).text == "," and tok.nbor(-2).text in "”\"'")
+    )
+    if not valid_source(speaker, inside, tok):
+        others = [c for c in tok.children if c.dep_ in SUBJECT_DEPS and c != speaker]
+        speaker = next((c for c in reversed(others) if valid_source(c, inside, tok)), None)
+    if speaker is None:
+        speaker = inverted_subject(tok) if after_quote or opens_sentence(tok) else None
+        if not valid_source(speaker, inside, tok):
+            speaker = left_subject(tok, inside)
+        if not valid_source(speaker, inside, tok):
+            speaker = earlier_cue_subject(tok, inside)
+    pieces = clause_content(tok)
+    content = within_paragraph(tok, (pieces[0][0], pieces[-1][1])) if pieces else None
+    lemma = tok.lemma_.lower()
+    if speaker is not None and speaker.lower_ in ("you", "me", "us"):
+        return None
+    if content is None:
+        if speaker is None:
+            return None
+        # an orphan cue: kept so that a quote next to it can take it ("...,” he said.)
+        return Candidate(
+            -1, -1, "indirect", 0.0, cue=cue_span(tok), cue_token=tok, speaker=speaker, rule="verb_orphan"
+        )
+    if speaker is None:
+        return None
+    if lemma in lx.WEAK_VERBS and content[1] - content[0] < 12:
+        return None
+    if _ANONYMITY_TERMS.search(source_text(tok.doc)[content[0] : content[1]]) and lemma in (
+        "ask",
+        "request",
+        "insist",
+    ):
+        return None  # "asked that his surname not be published" is a condition, not a statement
+    confidence = 0.55 if lemma in lx.WEAK_VERBS else 0.7
+    fragments = pieces if pieces and len(pieces) > 1 and content == (pieces[0][0], pieces[-1][1]) else []
+    return Candidate(
+        content[0],
+        content[1],
+        "indirect",
+        confidence,
+        cue=cue_span(tok),
+        cue_token=tok,
+        speaker=speaker,
+        fragments=list(fragments),
+        rule="verb",
+    )
+
+
+def _according_to(tok: Token) -> Candidate | None:
+    doc = tok.doc
+    to = doc[tok.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    head = tok.head if tok.head.i != tok.i else None
+    sent = tok.sent
+    pp_lo, pp_hi = tok.left_edge.i, tok.right_edge.i
+    if head is None or pp_hi >= sent.end - 2:
+        # "According to X, the move ..." parsed with the clause inside the phrase: cut at the comma
+        np_end = mention_tokens(objs[0]).end
+        comma = next((t.i for t in doc[np_end : sent.end] if t.text in (",", "—", ":")), None)
+        if comma is not None and pp_lo <= sent.start + 1:
+            pp_hi = comma
+    if head is None:
+        lo, hi = sent.start, sent.end - 1
+    else:
+        lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i, sent.end - 1)
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    if pp_lo <= lo:
+        span = trim(doc, pp_hi + 1, hi)
+    elif pp_hi >= hi:
+        span = trim(doc, lo, pp_lo - 1)
+    else:
+        span = trim(doc, lo, hi)
+    if span is None:
+        return None
+    span = within_paragraph(tok, span)
+    if span is None:
+        return None
+    return Candidate(
+        span[0],
+        span[1],
+        "indirect",
+        0.7,
+        cue=(tok.idx, to.idx + len(to.text)),
+        cue_token=tok,
+        speaker=objs[0],
+        rule="according",
+    )
+
+
+def _noun_verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
+    """ "Trump charges that countries ... donated": the tagger read "Trump charges" as a noun phrase.
+    The named "compound" before it is the speaker when a that-clause follows."""
+    if tok.dep_ not in ("ROOT", "ccomp", "conj"):
+        return None
+    named = [
+        c
+        for c in tok.lefts
+        if c.dep_ == "compound" and (c.pos_ == "PROPN" or c.ent_type_ in SPEAKER_ENTS or c.text.istitle())
+    ]
+    clause = next(
+        (c for c in tok.rights if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that"), None
+    )
+    if not named or clause is None or not valid_source(named[-1], inside, tok):
+        return None
+    span = trim(tok.doc, clause.left_edge.i, clause.right_edge.i)
+    span = within_paragraph(tok, span) if span is not None else None
+    if span is None:
+        return None
+    return Candidate(
+        span[0],
+        span[1],
+        "indirect",
+        0.6,
+        cue=(tok.idx, tok.idx + len(tok.text)),
+        cue_token=tok,
+        speaker=named[-1],
+        rule="noun_verb",
+    )
+
+
+def _noun_cue(tok: Token) -> Candidate | None:
+    clause = [
+        c
+        for c in tok.children
+        if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+    ]
+    if not clause:
+        return None
+    speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if speaker is None:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+                speaker = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    if speaker is None:
+        return None
+    span = trim(tok.doc, clause[0].left_edge.i, clause[0].right_edge.i)
+    if span is None:
+        return None
+    return Candidate(
+        span[0],
+        span[1],
+        "indirect",
+        0.5,
+        cue=(tok.idx, tok.idx + len(tok.text)),
+        cue_token=tok,
+        speaker=speaker,
+        rule="noun",
+    )
+
+
+def transcript_candidates(text: str, existing: list[Candidate]) -> list[Candidate]:
+    out: list[Candidate] = []
+    matches = list(_TRANSCRIPT.finditer(text))
+    head = _HEADLINE.match(text)
+    if head and not any(m.start() == head.start() for m in matches):
+        matches.insert(0, head)
+    for m in matches:
+        label = m.group(1).strip()
+        if label.upper() in _NOT_TRANSCRIPT or len(label) < 2 or label.split()[0] in ("The", "A", "An"):
+            continue
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        end = line_end
+        while end > m.end() and text[end - 1].isspace():
+            end -= 1
+        if end - m.end() < 3:
+            continue
+        out.append(
+            Candidate(
+                m.end(),
+                end,
+                "direct",
+                0.8,
+                cue=(m.start(2), m.end(2)),
+                speaker_span=(m.start(1), m.start(1) + len(label)),
+                fragments=[(m.end(), end)],
+                rule="transcript",
+            )
+        )
+    return out
