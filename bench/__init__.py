@@ -137,11 +137,10 @@ def bare_spacy(model: str, texts: list[str], workers: int, batch_size: int) -> T
 class ExtractRun:
     timing: Timing
     attributions: int
-    parsed_share: float
     output: Path
 
 
-def extract(model: str, corpus: Path, output: Path, workers: int, selective: bool) -> ExtractRun:
+def extract(model: str, corpus: Path, output: Path, workers: int) -> ExtractRun:
     """What `quotes extract CORPUS -o OUTPUT --workers N` does (pipeline load included)."""
     from indexer.extract.engine import Extractor
     from indexer.pipeline import RunSummary, articles_of, results_of, write_jsonl
@@ -149,12 +148,11 @@ def extract(model: str, corpus: Path, output: Path, workers: int, selective: boo
     summary = RunSummary()
     with (
         Clock() as clock,
-        Extractor(model, workers=workers, selective=selective) as extractor,
+        Extractor(model, workers=workers) as extractor,
         output.open("w", encoding="utf-8") as out,
     ):
         write_jsonl(results_of(extractor, articles_of([str(corpus)], summary), summary), out)
-    share = extractor.parsed_tokens / extractor.tokens if extractor.tokens else 1.0
-    return ExtractRun(clock.timing(summary.words), summary.attributions, share, output)
+    return ExtractRun(clock.timing(summary.words), summary.attributions, output)
 
 
 def quality(gold: Path, predictions: Path) -> dict[str, Any]:

@@ -55,24 +55,17 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(args.rounds):
             batch = 8 if r % 2 == 0 else 32
             bare.append(bench.bare_spacy(args.model, texts, workers, batch))
-            ours.append(bench.extract(args.model, corpus, tmp / "selective.jsonl", workers, True))
+            ours.append(bench.extract(args.model, corpus, tmp / "quotes.jsonl", workers))
         b = min(bare, key=lambda t: t.seconds)
         o = min(ours, key=lambda run: run.timing.seconds)
-        full = bench.extract(args.model, corpus, tmp / "full.jsonl", workers, False)
         say(f"  bare spaCy nlp.pipe(n_process={workers})     {rate(b)}")
-        say(f"  quotes extract (selective parsing) {rate(o.timing)}  ratio {o.timing.rate / b.rate:.2f}x")
-        ratio_full = full.timing.rate / b.rate
-        say(f"  quotes extract (full parsing)      {rate(full.timing)}  ratio {ratio_full:.2f}x")
-        say(
-            f"  tokens through the parser: {o.parsed_share:.1%} (selective), 100% (full); "
-            f"attributions: {o.attributions} (selective), {full.attributions} (full)"
-        )
+        say(f"  quotes extract                     {rate(o.timing)}  ratio {o.timing.rate / b.rate:.2f}x")
+        say(f"  attributions: {o.attributions}")
         say("  every round (words/s): bare " + ", ".join(f"{t.rate:,.0f}" for t in bare))
         say("                         ours " + ", ".join(f"{run.timing.rate:,.0f}" for run in ours))
         if gold is not None:
             say("\nquality on the dev set")
-            say(f"  selective parsing: {bench.quality(gold, o.output)}")
-            say(f"  full parsing:      {bench.quality(gold, full.output)}")
+            say(f"  {bench.quality(gold, o.output)}")
 
         if not args.skip_es:
             with bench.Node(tmp / "es") as node:

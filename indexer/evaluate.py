@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,12 @@ class GoldRelation:
     content: Frags
     source: Frags
     quoted: bool
+    cue: Frags = field(default_factory=list)
+
+    def matched_by(self, start: int, end: int) -> bool:
+        """The metric's match: the spans overlap by at least half of the shorter one."""
+        ov = _overlap(self.content, [(start, end)])
+        return bool(ov) and ov >= 0.5 * min(_length(self.content), end - start)
 
 
 class EvaluationError(Exception):
@@ -79,8 +85,9 @@ def _relations(text: str, ann: Path) -> list[GoldRelation]:
         if not content:
             continue
         source = [f for tid in roles.get("Source", []) for f in spans.get(tid, [])]
+        cue = [f for tid in roles.get("Cue", []) for f in spans.get(tid, [])]
         quoted = any(m in text[a:b] for a, b in content for m in QUOTE_MARKS)
-        out.append(GoldRelation(content, source, quoted))
+        out.append(GoldRelation(content, source, quoted, cue))
     return out
 
 
@@ -133,6 +140,20 @@ def score(gold: dict[str, list[GoldRelation]], predictions: Iterable[dict[str, A
     return _report(t)
 
 
+def matched_predictions(
+    gold: dict[str, list[GoldRelation]], predictions: Sequence[dict[str, Any]]
+) -> set[int]:
+    """Indices (in `predictions`) of the predictions the metric matches to a gold relation."""
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(predictions):
+        by_article[p["article_id"]].append(i)
+    hits: set[int] = set()
+    for art, indices in by_article.items():
+        preds = [predictions[i] for i in indices]
+        hits.update(indices[pi] for _, pi in _match(gold.get(art, []), preds))
+    return hits
+
+
 def _match(relations: list[GoldRelation], preds: list[dict[str, Any]]) -> list[tuple[int, int]]:
     scored: list[tuple[int, int, int]] = []
     for gi, g in enumerate(relations):
@@ -172,4 +193,64 @@ def _report(t: Counter[str]) -> dict[str, Any]:
         "attribution_F1": round(_f1(src_p, src_r), 3),
         "quoted_content_R": round(_ratio(t["match_quoted"], t["gold_quoted"]), 3),
         "quoted_attribution_R": round(_ratio(t["source_ok_quoted"], t["gold_quoted"]), 3),
+    }
+
+
+# --------------------------------------------------------------------------- pronoun sources
+
+
+@dataclass
+class Referent:
+    """Who a pronoun source names: `surname` is None for people the article never names."""
+
+    article_id: str
+    start: int
+    end: int
+    mention: str
+    referent: str
+    surname: str | None
+
+
+def load_referents(path: str | Path) -> list[Referent]:
+    """Labels as in PolNeAR train's referents.json ({"labels": [...]}) or a plain list of them."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        items = data["labels"] if isinstance(data, dict) else data
+        return [
+            Referent(
+                x["article_id"], int(x["start"]), int(x["end"]), x["mention"], x["referent"], x["surname"]
+            )
+            for x in items
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EvaluationError(f"{path}: not a referents file ({exc})") from exc
+
+
+def names_referent(name: str | None, label: Referent) -> bool:
+    """The reference scorer's test: every word of the surname is in the name (case-insensitive)."""
+    words = (label.surname or "").lower().replace(" and ", " ").split()
+    return bool(words) and all(w in (name or "").lower() for w in words)
+
+
+def score_referents(labels: list[Referent], predictions: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """`score_referents.py`'s figures: of the named referents, how many a prediction whose speaker
+    mention overlaps the label names right."""
+    speakers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in predictions:
+        sp = p.get("speaker") or {}
+        if sp.get("start") is not None:
+            speakers[p["article_id"]].append(sp)
+    named = [x for x in labels if x.surname]
+    attempted = right = 0
+    for x in named:
+        found = [s for s in speakers.get(x.article_id, []) if min(s["end"], x.end) > max(s["start"], x.start)]
+        if found:
+            attempted += 1
+            right += any(names_referent(s.get("name"), x) for s in found)
+    return {
+        "labels": len(named),
+        "attempted": attempted,
+        "right": right,
+        "accuracy_of_attempted": round(_ratio(right, attempted), 3),
+        "right_of_all": round(_ratio(right, len(named)), 3),
     }

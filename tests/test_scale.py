@@ -1,4 +1,4 @@
-"""Scaling: workers, shards, very long articles and selective parsing change nothing in the output."""
+"""Scaling: workers, shards and very long articles change nothing in the output."""
 
 from __future__ import annotations
 
@@ -54,27 +54,6 @@ def test_the_union_of_the_shards_is_one_run(corpus: Path, tmp_path: Path) -> Non
     articles = [{json.loads(line)["article_id"] for line in shard} for shard in shards]
     assert not (articles[0] & articles[1] or articles[0] & articles[2] or articles[1] & articles[2])
     assert all(articles)
-
-
-def test_selective_parsing_gives_the_same_attributions_as_full_parsing() -> None:
-    articles = sample_articles()
-    selective = Extractor(selective=True)
-    full = Extractor(selective=False)
-    assert selective.selective
-    for article in articles:
-        assert selective.extract_one(article).records() == full.extract_one(article).records(), article.id
-
-
-def test_paragraphs_without_a_cue_or_a_quote_are_not_parsed() -> None:
-    text = (
-        "The old ferry terminal was built in 1962 and renovated in 1998.\n\n"
-        "Three container ships were waiting outside the port on Tuesday morning.\n\n"
-        "“The fares will not rise this year,” said Mira Holt, the harbor master.\n"
-    )
-    extractor = Extractor()
-    result = extractor.extract_one(Article(id="ferry", text=text))
-    assert [a.speaker.name for a in result.attributions] == ["Mira Holt"]
-    assert 0 < extractor.parsed_tokens < extractor.tokens / 2
 
 
 def long_article(size: int) -> tuple[str, list[str]]:

@@ -34,6 +34,9 @@ class Candidate:
     fragments: list[tuple[int, int]] = field(default_factory=list)
     carried_from: Candidate | None = None
     rule: str = ""  # which finder made it (a feature of the learned choice)
+    # the parse fixes the source: a noun cue's possessor or "by" object, a subject the parser hung on
+    # the wrong word, a transcript label; the speaker ranker does not overrule it
+    speaker_fixed: bool = False
 
     def overlap(self, start: int, end: int) -> int:
         return max(0, min(self.end, end) - max(self.start, start))

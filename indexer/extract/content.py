@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from indexer.extract import lexicon as lx
-from indexer.extract.base import SUBJECT_DEPS, trim
+from indexer.extract.base import SUBJECT_DEPS, trim, within_paragraph
 from indexer.extract.subjects import misattached_subject, subject_of
 from indexer.extract.text import source_text
 
@@ -177,3 +177,36 @@ def _is_interjected(tok: Token) -> bool:
     left = doc[edge.i - 1] if edge.i > 0 else None
     marks = (",", "—", "–", "”", '"')
     return edge.text in marks or (left is not None and left.text in marks)
+
+
+# Dependents on the right of a cue that do not start what it introduces.
+_NOT_CONTENT_DEPS = frozenset({"prt", "advmod", "npadvmod", "punct", "cc", "mark", "aux", "neg", "auxpass"})
+
+
+def content_options(tok: Token) -> dict[str, tuple[int, int]]:
+    """The spans a cue found in the learned lexicon may introduce, by shape: its clausal complement
+    ("comp"), all it governs on its right ("right"), a passive or clausal subject ("subj": "the move was
+    first reported by MSNBC") and the clause it interrupts ("head_left": "The deal, he said, ..."). The
+    learned choice picks one (or none)."""
+    doc, sent = tok.doc, tok.sent
+    spans: dict[str, tuple[int, int] | None] = {}
+    comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp")]
+    if comps:
+        spans["comp"] = trim(doc, comps[-1].left_edge.i, comps[-1].right_edge.i)
+    rights = [c for c in tok.rights if c.dep_ not in _NOT_CONTENT_DEPS and not c.is_punct]
+    if rights:
+        spans["right"] = trim(doc, rights[0].left_edge.i, min(tok.right_edge.i, sent.end - 1))
+    subjects = [c for c in tok.children if c.dep_ in ("nsubjpass", "csubj", "csubjpass")]
+    if subjects:
+        spans["subj"] = trim(doc, subjects[0].left_edge.i, subjects[0].right_edge.i)
+    if tok.head.i != tok.i and tok.dep_ in ("parataxis", "advcl", "conj", "ccomp"):
+        head = tok.head
+        lo = max(head.left_edge.i, sent.start)
+        if tok.left_edge.i - 1 >= lo:
+            spans["head_left"] = trim(doc, lo, tok.left_edge.i - 1)
+    out: dict[str, tuple[int, int]] = {}
+    for name, span in spans.items():
+        inside = within_paragraph(tok, span) if span is not None else None
+        if inside is not None:
+            out[name] = inside
+    return out

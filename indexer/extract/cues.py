@@ -7,12 +7,14 @@ Each finder returns a `Candidate` with its cue, speaker head and content (or an 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
 from indexer.extract.base import PARTICLES, SPEAKER_ENTS, SUBJECT_DEPS, Candidate, trim, within_paragraph
-from indexer.extract.content import clause_content, second_report
+from indexer.extract.content import clause_content, content_options, second_report
 from indexer.extract.sources import mention_tokens
 from indexer.extract.subjects import (
     earlier_cue_subject,
@@ -151,7 +153,8 @@ def cue_span(tok: Token) -> tuple[int, int]:
 
 
 def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
-    speaker = misattached_subject(tok) or subject_of(tok)
+    misattached = misattached_subject(tok)
+    speaker = misattached or subject_of(tok)
     second = second_report(tok.head) if tok.dep_ == "conj" else None
     if second is not None and second.i == tok.i:
         speaker = subject_of(tok.head.head)
@@ -210,6 +213,7 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         speaker=speaker,
         fragments=list(fragments),
         rule="verb",
+        speaker_fixed=misattached is not None and speaker is not None and speaker.i == misattached.i,
     )
 
 
@@ -315,6 +319,7 @@ def _noun_cue(tok: Token) -> Candidate | None:
         cue_token=tok,
         speaker=speaker,
         rule="noun",
+        speaker_fixed=True,
     )
 
 
@@ -345,6 +350,83 @@ def transcript_candidates(text: str, existing: list[Candidate]) -> list[Candidat
                 speaker_span=(m.start(1), m.start(1) + len(label)),
                 fragments=[(m.end(), end)],
                 rule="transcript",
+                speaker_fixed=True,
             )
         )
+    return out
+
+
+# --------------------------------------------------------------------------- cues learned from data
+
+LEXICON_POS = {"VERB": "V", "AUX": "V", "NOUN": "N", "PROPN": "N", "ADJ": "A", "ADP": "P"}
+
+
+def cue_key(tok: Token) -> str:
+    """The learned lexicon's key of a word: lemma and coarse part of speech ("say/V", "support/N")."""
+    return f"{tok.lemma_.lower()}/{LEXICON_POS.get(tok.pos_, 'O')}"
+
+
+def phrase_key(tok: Token) -> str:
+    """The key with the particle or preposition that follows it: "point/V+to", "accord/V+to"."""
+    nxt = next((c.lower_ for c in tok.rights if c.dep_ in ("prep", "prt", "agent")), "")
+    return f"{cue_key(tok)}+{nxt}"
+
+
+@dataclass
+class CueLexicon:
+    """How often each word (and word + preposition) heads a cue in the training data: `n` occurrences,
+    `k` of them as the head of an annotated cue. Learned by `indexer.training`, shipped as JSON."""
+
+    words: dict[str, tuple[int, int]]
+    phrases: dict[str, tuple[int, int]]
+    min_cues: int = 2  # a word heads at least this many training cues to make candidates
+
+    def rate(self, key: str, phrase: bool = False, prior: float = 0.02, weight: float = 3.0) -> float:
+        """The share of occurrences that were cues, smoothed toward `prior` for rare words."""
+        n, k = (self.phrases if phrase else self.words).get(key, (0, 0))
+        return (k + weight * prior) / (n + weight)
+
+    def count(self, key: str, phrase: bool = False) -> tuple[int, int]:
+        return (self.phrases if phrase else self.words).get(key, (0, 0))
+
+    def to_json(self) -> dict[str, object]:
+        return {"min_cues": self.min_cues, "words": self.words, "phrases": self.phrases}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CueLexicon:
+        words = {k: (int(v[0]), int(v[1])) for k, v in data["words"].items()}
+        phrases = {k: (int(v[0]), int(v[1])) for k, v in data["phrases"].items()}
+        return cls(words, phrases, int(data.get("min_cues", 2)))
+
+
+def lexicon_cues(doc: Doc, inside: bytearray, lexicon: CueLexicon, taken: set[int]) -> list[Candidate]:
+    """One candidate per content shape for every word the lexicon knows as a cue (and the rule finders
+    did not take): the learned choice keeps the right one, or none."""
+    out: list[Candidate] = []
+    text = source_text(doc)
+    for tok in doc:
+        if tok.pos_ not in LEXICON_POS or tok.dep_ in ("aux", "auxpass") or tok.i in taken:
+            continue
+        if lexicon.count(cue_key(tok))[1] < lexicon.min_cues:
+            continue
+        speaker = subject_of(tok)
+        if not valid_source(speaker, inside, tok):
+            speaker = None
+        for shape, (start, end) in content_options(tok).items():
+            if not any(ch.isalnum() for ch in text[start:end]):
+                continue  # a quote mark or a dash alone
+            quoted = sum(inside[start:end]) / (end - start)
+            kind = "direct" if quoted > 0.9 else "mixed" if quoted > 0 else "indirect"
+            out.append(
+                Candidate(
+                    start,
+                    end,
+                    kind,
+                    0.0,
+                    cue=(tok.idx, tok.idx + len(tok.text)),
+                    cue_token=tok,
+                    speaker=speaker,
+                    rule=f"lexicon_{shape}",
+                )
+            )
     return out

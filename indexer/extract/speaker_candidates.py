@@ -1,0 +1,139 @@
+"""Who may be the source of an attribution: the noun phrases, names and pronouns around it.
+
+Candidates come from the sentences of the cue and the content and the sentence before them, within
+the cue's paragraph and the one before; the rule finders' own pick and the speaker of the previous
+attribution join them. The learned choice (`choice.py`) ranks them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from indexer.extract.base import Candidate
+from indexer.extract.candidates import ArticleParts
+from indexer.extract.sources import mention_tokens
+
+_NAMEABLE = ("PERSON", "ORG", "NORP", "GPE")
+_NOT_SOURCES = frozenset({"DATE", "TIME", "ORDINAL", "CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
+MAX_CANDIDATES = 40
+
+
+@dataclass
+class SpeakerCandidate:
+    start: int  # character offsets of the mention
+    end: int
+    head: Token | None  # None for a span the parse does not cover (a transcript label, a signature)
+    first: int = 0  # token range of the mention
+    last: int = 0
+    origin: str = "phrase"  # phrase | rule | previous
+    rule_pick: bool = False
+    previous: bool = False
+
+
+def _phrase_head(tok: Token) -> Token:
+    """The head of the name or noun phrase a word belongs to: an entity's root ("Transportation" in
+    "the U.S. Department of Transportation" is no candidate of its own), or the noun a compound
+    modifies."""
+    if tok.ent_iob_ in ("B", "I"):
+        doc = tok.doc
+        lo = tok.i
+        while lo > 0 and doc[lo].ent_iob_ == "I":
+            lo -= 1
+        hi = tok.i + 1
+        while hi < len(doc) and doc[hi].ent_iob_ == "I":
+            hi += 1
+        tok = doc[lo:hi].root
+        if (
+            tok.dep_ in ("amod", "compound", "nmod")
+            and tok.head.pos_ in ("NOUN", "PROPN")
+            and tok.head.i > tok.i
+        ):
+            tok = tok.head  # "Iranian" in "the Iranian news agency" modifies the phrase's head
+        else:
+            return tok
+    while tok.dep_ in ("compound", "flat") and tok.head.i != tok.i and tok.head.pos_ in ("PROPN", "NOUN"):
+        tok = tok.head
+    return tok
+
+
+def _window(doc: Doc, cand: Candidate, anchor: Token) -> tuple[int, int]:
+    """Token range: from the sentence before the first sentence of cue and content to the end of the
+    last one."""
+    lo = anchor.sent.start
+    hi = anchor.sent.end
+    first = doc.char_span(cand.start, min(cand.end, cand.start + 1), alignment_mode="expand")
+    if first is not None and len(first):
+        lo = min(lo, first[0].sent.start)
+    last = doc.char_span(max(cand.start, cand.end - 1), cand.end, alignment_mode="expand")
+    if last is not None and len(last):
+        hi = max(hi, last[-1].sent.end)
+    if lo > 0:
+        lo = doc[lo - 1].sent.start
+    return lo, hi
+
+
+def speaker_candidates(
+    doc: Doc, parts: ArticleParts, cand: Candidate, previous: SpeakerCandidate | None
+) -> list[SpeakerCandidate]:
+    if not len(doc):
+        return []
+    if cand.cue_token is not None:
+        anchor = cand.cue_token
+    else:
+        first = doc.char_span(cand.start, min(cand.end, cand.start + 1), alignment_mode="expand")
+        anchor = first[0] if first is not None and len(first) else doc[0]
+    paragraph = parts.paragraphs.index(anchor.idx)
+    lo, hi = _window(doc, cand, anchor)
+    heads: dict[int, Token] = {}
+    for tok in doc[lo:hi]:
+        if tok.is_space or tok.is_punct or tok.ent_type_ in _NOT_SOURCES or tok.like_num:
+            continue
+        if tok.pos_ in ("PROPN", "NOUN", "PRON") or tok.ent_type_ in _NAMEABLE:
+            head = _phrase_head(tok)
+            if paragraph - 1 <= parts.paragraphs.index(head.idx) <= paragraph:
+                heads[head.i] = head
+    pick = cand.speaker
+    if pick is not None:
+        heads[pick.i] = pick
+    ordered = sorted(heads.values(), key=lambda t: abs(t.i - anchor.i))[:MAX_CANDIDATES]
+    if pick is not None and all(t.i != pick.i for t in ordered):
+        ordered.append(pick)
+    out: list[SpeakerCandidate] = []
+    for tok in ordered:
+        mention = mention_tokens(tok)
+        out.append(
+            SpeakerCandidate(
+                mention.start_char,
+                mention.end_char,
+                tok,
+                mention.start,
+                mention.end - 1,
+                origin="rule" if pick is not None and tok.i == pick.i else "phrase",
+                rule_pick=pick is not None and tok.i == pick.i,
+            )
+        )
+    if cand.speaker_span is not None:
+        a, b = cand.speaker_span
+        same = next((o for o in out if (o.start, o.end) == (a, b)), None)
+        if same is not None:
+            out.remove(same)  # the label as a phrase too: one candidate, the rules' span
+        out.append(SpeakerCandidate(a, b, None, origin="rule", rule_pick=True))
+    if previous is not None and not any(o.start == previous.start and o.end == previous.end for o in out):
+        out.append(
+            SpeakerCandidate(
+                previous.start,
+                previous.end,
+                previous.head,
+                previous.first,
+                previous.last,
+                origin="previous",
+                previous=True,
+            )
+        )
+    else:
+        for o in out:
+            if previous is not None and o.start == previous.start and o.end == previous.end:
+                o.previous = True
+    return out
