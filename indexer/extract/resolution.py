@@ -10,85 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from indexer.extract import lexicon as lx
 from indexer.extract.base import Candidate, Paragraphs
 from indexer.extract.credits import Credits
-from indexer.extract.sources import Mention, classify, split_title
+from indexer.extract.cues import CueLexicon
+from indexer.extract.people import People, Person, collect_people
+from indexer.extract.pronouns import Context, PronounRanker, pronoun_candidates
+from indexer.extract.sources import Mention, classify
 from indexer.extract.text import source_text
 from indexer.model import Speaker, speaker_id
 from indexer.names import fold_name
-
-_FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "dame"})
-_MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince"})
-
-
-@dataclass
-class Person:
-    name: str  # the fullest form seen, titles stripped
-    title: str | None = None
-    gender: str | None = None
-    forms: set[str] = field(default_factory=set)
-    anonymity_reason: str | None = None
-    first_seen: int = 1 << 30
-    votes: list[str] = field(default_factory=list)
-
-    def add(self, name: str, title: str | None, pos: int) -> None:
-        self.forms.add(name)
-        if len(name.split()) > len(self.name.split()) or (
-            len(name.split()) == len(self.name.split()) and len(name) > len(self.name)
-        ):
-            self.name = name
-        if title and (not self.title or len(title) > len(self.title)):
-            self.title = title
-        if title:
-            first = title.split()[0].lower()
-            if first in _FEMALE_TITLES:
-                self.gender = "f"
-            elif first in _MALE_TITLES:
-                self.gender = "m"
-        self.first_seen = min(self.first_seen, pos)
-
-
-class People:
-    """The people an article names, keyed by name; a lone surname joins the full name it ends."""
-
-    def __init__(self) -> None:
-        self.people: list[Person] = []
-        self.mentions: list[tuple[int, Person, bool]] = []  # (char offset, person, is a subject)
-
-    def find(self, name: str) -> Person | None:
-        words = name.split()
-        for p in self.people:
-            if name in p.forms or name == p.name:
-                return p
-        for p in self.people:
-            pw = p.name.split()
-            if len(words) == 1 and words[0] in pw[1:]:
-                return p
-            if len(pw) == 1 and pw[0] in words[1:]:
-                return p
-            if (
-                len(words) > 1
-                and len(pw) > 1
-                and words[-1] == pw[-1]
-                and words[0][0] == pw[0][0]
-                and (words[0].rstrip(".") == pw[0].rstrip(".") or len(words[0].rstrip(".")) == 1)
-            ):
-                return p
-        return None
-
-    def add(self, name: str, title: str | None, pos: int, subject: bool) -> Person:
-        person = self.find(name)
-        if person is None:
-            person = Person(name)
-            self.people.append(person)
-        elif len(name.split()) > 1 and len(person.name.split()) == 1:
-            pass
-        person.add(name, title, pos)
-        self.mentions.append((pos, person, subject))
-        return person
 
 
 @dataclass
@@ -98,69 +31,24 @@ class Resolved:
     speaker: Speaker = field(default_factory=Speaker)
 
 
-def resolve(doc: Doc, candidates: list[Candidate], credits: Credits, article_id: str) -> list[Speaker]:
-    """One `Speaker` per candidate, in order."""
-    people = _collect_people(doc, credits)
+def resolve(
+    doc: Doc,
+    candidates: list[Candidate],
+    credits: Credits,
+    article_id: str,
+    ranker: PronounRanker | None = None,
+    lexicon: CueLexicon | None = None,
+) -> list[Speaker]:
+    """One `Speaker` per candidate, in order. With a `ranker`, "he" and "she" go to the person it ranks
+    first; without one, to the nearest compatible subject or speaker."""
+    people = collect_people(doc, credits)
     paras = Paragraphs(source_text(doc))
+    context = Context.of(doc, people, paras, lexicon) if ranker is not None else None
     resolved: list[Resolved] = []
     for cand in candidates:
-        resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras))
+        resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras, ranker, context))
     _name_descriptions(resolved, candidates, paras)
     return [_speaker(r, article_id) for r in resolved]
-
-
-def _collect_people(doc: Doc, credits: Credits) -> People:
-    people = People()
-    for ent in doc.ents:
-        if ent.label_ != "PERSON" or credits.covers(ent.start_char, ent.end_char):
-            continue
-        if ent.root.dep_ == "poss" and len(ent) == 1 and ent.root.tag_ == "NNP" and ent.text.isupper():
-            continue
-        title, name = split_title(ent, _with_left_titles(ent))
-        if not name or not name[0].isupper():
-            continue
-        person = people.add(name, title, ent.start_char, ent.root.dep_ in ("nsubj", "nsubjpass"))
-        if ent.root.dep_ in ("nsubj", "nsubjpass"):
-            _vote_gender(ent, person)
-    for person in people.people:
-        if person.gender is None and person.votes:
-            m, f = person.votes.count("m"), person.votes.count("f")
-            if m != f:
-                person.gender = "m" if m > f else "f"
-    people.mentions.sort(key=lambda m: m[0])
-    return people
-
-
-_GENDERED = {
-    "he": "m",
-    "him": "m",
-    "his": "m",
-    "himself": "m",
-    "she": "f",
-    "her": "f",
-    "hers": "f",
-    "herself": "f",
-}
-
-
-def _vote_gender(ent: Span, person: Person) -> None:
-    """The first gendered pronoun after a person who is a subject most often refers back to them."""
-    doc = ent.doc
-    limit = min(len(doc), ent.sent.end + 25)
-    for tok in doc[ent.end : limit]:
-        if tok.lower_ in _GENDERED and tok.pos_ == "PRON":
-            person.votes.append(_GENDERED[tok.lower_])
-            return
-        if tok.ent_type_ == "PERSON" and tok.i >= ent.end + 1:
-            return  # another person intervenes
-
-
-def _with_left_titles(ent: Span) -> Span:
-    doc = ent.doc
-    lo = ent.start
-    while lo > 0 and (doc[lo - 1].lower_ in lx.TITLE_WORDS or doc[lo - 1].text == "."):
-        lo -= 1
-    return doc[lo : ent.end]
 
 
 def _resolve_one(
@@ -170,6 +58,8 @@ def _resolve_one(
     done: list[Resolved],
     people: People,
     paras: Paragraphs,
+    ranker: PronounRanker | None = None,
+    context: Context | None = None,
 ) -> Resolved:
     if cand.carried_from is not None:
         idx = candidates.index(cand.carried_from) if cand.carried_from in candidates else -1
@@ -187,7 +77,7 @@ def _resolve_one(
     mention = classify(cand.speaker)
     res = Resolved(mention)
     if mention.pronoun is not None:
-        _resolve_pronoun(doc, cand, mention, done, people, paras, res)
+        _resolve_pronoun(doc, cand, mention, done, people, paras, res, ranker, context)
     elif (
         mention.kind in ("organization", "unknown")
         and mention.head.pos_ == "PROPN"
@@ -260,13 +150,18 @@ def _resolve_pronoun(
     people: People,
     paras: Paragraphs,
     res: Resolved,
+    ranker: PronounRanker | None = None,
+    context: Context | None = None,
 ) -> None:
     pron = mention.pronoun or ""
     pos = mention.start
     if pron in lx.RELATIVE_PRONOUNS:
         verb = cand.speaker.head if cand.speaker is not None else None
         if verb is not None and verb.dep_ == "relcl" and verb.head.i != verb.i:
-            antecedent = classify(verb.head)
+            noun = verb.head
+            if noun.dep_ == "appos" and noun.head.pos_ == "PROPN" and classify(noun.head).kind == "person":
+                noun = noun.head  # "William Oberndorf, a California investor who ...": the person named
+            antecedent = classify(noun)
             res.mention = _as_written(mention, antecedent)
             if antecedent.kind == "person" and antecedent.name:
                 res.person = people.find(antecedent.name) or people.add(
@@ -277,7 +172,10 @@ def _resolve_pronoun(
         return
     if pron in lx.PERSON_PRONOUNS:
         gender = lx.PERSON_PRONOUNS[pron]
-        person = _nearest_person(pos, gender, done, people, paras)
+        if ranker is not None and context is not None:
+            person = ranker.choose(pronoun_candidates(context, mention.head, gender))
+        else:
+            person = _nearest_person(pos, gender, done, people, paras)
         if person is not None:
             if person.gender is None:
                 person.gender = gender
@@ -324,12 +222,12 @@ def _nearest_person(
     """The closest earlier person of a compatible gender: a subject or a speaker first."""
     para = paras.index(pos)
     options: list[tuple[int, int, Person]] = []
-    for offset, person, subject in people.mentions:
-        if offset >= pos:
+    for m in people.mentions:
+        if m.start >= pos:
             break
-        if person.gender not in (None, gender):
+        if m.person.gender not in (None, gender):
             continue
-        options.append((offset, 1 if subject else 0, person))
+        options.append((m.start, 1 if m.subject else 0, m.person))
     for prev in done:
         if (
             prev.person is not None

@@ -1,0 +1,173 @@
+"""The people an article names: one `Person` per name (a lone surname joins the full name it ends),
+each mention with its place and role, and a gender from titles, the first name or the pronouns that
+follow a mention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from indexer.extract import lexicon as lx
+from indexer.extract.credits import Credits
+from indexer.extract.gender import name_gender, title_gender
+from indexer.extract.sources import split_title
+
+
+@dataclass
+class PersonMention:
+    start: int  # character offset
+    person: Person
+    subject: bool  # the mention is a clause's subject
+    token: int = -1  # the mention's head token (-1: not from the parse)
+
+
+@dataclass
+class Person:
+    name: str  # the fullest form seen, titles stripped
+    title: str | None = None
+    gender: str | None = None
+    forms: set[str] = field(default_factory=set)
+    anonymity_reason: str | None = None
+    first_seen: int = 1 << 30
+    votes: list[str] = field(default_factory=list)
+
+    def add(self, name: str, title: str | None, pos: int) -> None:
+        self.forms.add(name)
+        if len(name.split()) > len(self.name.split()) or (
+            len(name.split()) == len(self.name.split()) and len(name) > len(self.name)
+        ):
+            self.name = name
+        if title and (not self.title or len(title) > len(self.title)):
+            self.title = title
+        self.gender = title_gender(title) or self.gender
+        self.first_seen = min(self.first_seen, pos)
+
+
+class People:
+    """The people an article names, keyed by name; a lone surname joins the full name it ends."""
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+        self.mentions: list[PersonMention] = []
+
+    def find(self, name: str) -> Person | None:
+        words = name.split()
+        for p in self.people:
+            if name in p.forms or name == p.name:
+                return p
+        for p in self.people:
+            pw = p.name.split()
+            if len(words) == 1 and words[0] in pw[1:]:
+                return p
+            if len(pw) == 1 and pw[0] in words[1:]:
+                return p
+            if (
+                len(words) > 1
+                and len(pw) > 1
+                and words[-1] == pw[-1]
+                and words[0][0] == pw[0][0]
+                and (words[0].rstrip(".") == pw[0].rstrip(".") or len(words[0].rstrip(".")) == 1)
+            ):
+                return p
+        return None
+
+    def add(self, name: str, title: str | None, pos: int, subject: bool, token: int = -1) -> Person:
+        person = self.find(name)
+        if person is None:
+            person = Person(name)
+            self.people.append(person)
+        elif len(name.split()) > 1 and len(person.name.split()) == 1:
+            pass
+        person.add(name, title, pos)
+        self.mentions.append(PersonMention(pos, person, subject, token))
+        return person
+
+
+def collect_people(doc: Doc, credits: Credits) -> People:
+    """Everyone the article names as a person (credit lines aside), with a gender where the article or
+    the first name tells it."""
+    people = People()
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or credits.covers(ent.start_char, ent.end_char):
+            continue
+        if ent.root.dep_ == "poss" and len(ent) == 1 and ent.root.tag_ == "NNP" and ent.text.isupper():
+            continue
+        title, name = split_title(ent, _with_left_titles(ent))
+        if not name or not name[0].isupper():
+            continue
+        person = people.add(name, title, ent.start_char, ent.root.dep_ in ("nsubj", "nsubjpass"), ent.root.i)
+        if ent.root.dep_ in ("nsubj", "nsubjpass"):
+            _vote_gender(ent, person)
+    for tok in doc:
+        if _unrecognised_speaker(tok) and not credits.covers(tok.idx, tok.idx + len(tok)):
+            span = _with_left_titles(_name_of(tok))
+            title, name = split_title(span, span)
+            if name and name[0].isupper():
+                _vote_gender(span, people.add(name, title, span.start_char, True, tok.i))
+    for person in people.people:
+        if person.gender is None:
+            person.gender = name_gender(person.name)
+        if person.gender is None and person.votes:
+            m, f = person.votes.count("m"), person.votes.count("f")
+            if m != f:
+                person.gender = "m" if m > f else "f"
+    people.mentions.sort(key=lambda m: m.start)
+    return people
+
+
+_NOT_PEOPLE = frozenset(
+    {"ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "PERSON"}
+)
+
+
+def _unrecognised_speaker(tok: Token) -> bool:
+    """ "Cox says ..." or "Vanessa Iampaglia considered ...": a proper noun that speaks, or a first and
+    last name as a subject, is a person even where the entity recognizer missed it."""
+    if (
+        tok.pos_ != "PROPN"
+        or tok.dep_ != "nsubj"
+        or tok.ent_type_ in _NOT_PEOPLE
+        or not tok.text[:1].isupper()
+    ):
+        return False
+    return tok.head.lemma_.lower() in lx.SPEECH_VERBS or name_gender(_name_of(tok).text) is not None
+
+
+def _name_of(tok: Token) -> Span:
+    lo = tok.i
+    while lo > 0 and tok.doc[lo - 1].dep_ in ("compound", "flat") and tok.doc[lo - 1].pos_ == "PROPN":
+        lo -= 1
+    return tok.doc[lo : tok.i + 1]
+
+
+_GENDERED = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
+}
+
+
+def _vote_gender(ent: Span, person: Person) -> None:
+    """The first gendered pronoun after a person who is a subject most often refers back to them."""
+    doc = ent.doc
+    limit = min(len(doc), ent.sent.end + 25)
+    for tok in doc[ent.end : limit]:
+        if tok.lower_ in _GENDERED and tok.pos_ == "PRON":
+            person.votes.append(_GENDERED[tok.lower_])
+            return
+        if tok.ent_type_ == "PERSON" and tok.i >= ent.end + 1:
+            return  # another person intervenes
+
+
+def _with_left_titles(ent: Span) -> Span:
+    doc = ent.doc
+    lo = ent.start
+    while lo > 0 and (doc[lo - 1].lower_ in lx.TITLE_WORDS or doc[lo - 1].text == "."):
+        lo -= 1
+    return doc[lo : ent.end]
