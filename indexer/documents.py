@@ -71,10 +71,24 @@ def quoted_words(record: Mapping[str, Any]) -> str:
     return " … ".join(pieces) if len(pieces) > 1 else text
 
 
+TIME_FIELD = "timestamp"
+
+
+def stamped(source: Mapping[str, Any], stamp: str) -> dict[str, Any]:
+    """The document as a load sends it: `indexed_at` is the load's start, and `timestamp` (the Kibana
+    data view's time field) is the article's publication date when it is known, else that same time,
+    so that quotes from undated articles fall inside a dashboard's time range too."""
+    return {**source, "indexed_at": stamp, TIME_FIELD: source.get(TIME_FIELD) or stamp}
+
+
 def quote_document(record: Mapping[str, Any]) -> dict[str, Any]:
     """The quotes-index document for one record; the record is not modified."""
     doc = dict(record)
     doc["quote"] = quoted_words(record)
+    article = record.get("article")
+    published = article.get("published_at") if isinstance(article, Mapping) else None
+    if published:
+        doc[TIME_FIELD] = published
     speaker = record.get("speaker")
     if isinstance(speaker, Mapping):
         # name_in_article keeps the article's own form when `canonical.merge_speakers` renames a person
@@ -112,6 +126,7 @@ def article_document_from_records(
         "url": meta.get("url"),
         "outlet": meta.get("outlet"),
         "published_at": meta.get("published_at"),
+        TIME_FIELD: meta.get("published_at"),
         "reporters": list(meta.get("reporters") or []),
         "dateline": meta.get("dateline"),
         "quote_count": quote_count,

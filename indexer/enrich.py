@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from indexer.documents import BulkAction, article_document_from_records, quote_document
+from indexer.documents import BulkAction, article_document_from_records, quote_document, stamped
 from indexer.model import EXTRACTOR_VERSION, Article
 from indexer.store import (
     MAPPINGS_DIR,
@@ -382,8 +382,7 @@ def _quote_doc(record: dict[str, Any], item: _Pending, stamp: str) -> dict[str, 
     doc = quote_document(record)
     doc["source_index"] = item.hit["_index"]
     doc["source_id"] = item.hit["_id"]
-    doc["indexed_at"] = stamp
-    return doc
+    return stamped(doc, stamp)
 
 
 def _prepare_mappings(client: Elasticsearch, source_index: str, quotes_alias: str) -> None:

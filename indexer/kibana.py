@@ -25,6 +25,8 @@ __all__ = [
     "Bucket",
     "KibanaError",
     "PanelQuery",
+    "TimeRange",
+    "dashboard_time_range",
     "export",
     "import_objects",
     "panel_queries",
@@ -225,6 +227,31 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class TimeRange:
+    """A dashboard's stored time range on the data view's time field (Kibana date math: "now-15y")."""
+
+    field: str
+    start: str
+    end: str
+
+    def filter(self) -> dict[str, Any]:
+        return {"range": {self.field: {"gte": self.start, "lte": self.end}}}
+
+
+def dashboard_time_range(objects: Sequence[Mapping[str, Any]] | None = None) -> TimeRange:
+    """The time range the dashboard opens on, on the time field of the data view."""
+    objects = objects if objects is not None else saved_objects()
+    views = [o for o in objects if o.get("type") == "index-pattern"]
+    boards = [o for o in objects if o.get("type") == "dashboard"]
+    if not views or not boards:
+        raise KibanaError("the saved objects need a data view and a dashboard")
+    board = boards[0]["attributes"]
+    if not board.get("timeRestore"):
+        raise KibanaError(f"dashboard {boards[0]['id']!r} stores no time range (timeRestore is false)")
+    return TimeRange(views[0]["attributes"]["timeFieldName"], board["timeFrom"], board["timeTo"])
+
+
+@dataclass(frozen=True)
 class PanelQuery:
     """The Elasticsearch aggregation behind one Lens visualization (one data layer).
 
@@ -239,15 +266,19 @@ class PanelQuery:
     buckets: tuple[Bucket, ...]
     metrics: dict[str, dict[str, Any]]  # column id -> Elasticsearch metric aggregation, {} for count
 
-    def body(self) -> dict[str, Any]:
-        """The search body (``size: 0`` and the nested aggregations)."""
+    def body(self, time_range: TimeRange | None = None) -> dict[str, Any]:
+        """The search body (``size: 0`` and the nested aggregations); with `time_range`, filtered on
+        the data view's time field as Kibana filters every panel of a dashboard."""
         inner: dict[str, Any] = {col: agg for col, agg in self.metrics.items() if agg}
         for bucket in reversed(self.buckets):
             node: dict[str, Any] = {bucket.agg: {"field": bucket.field, **bucket.params}}
             if inner:
                 node["aggs"] = inner
             inner = {bucket.column: node}
-        return {"size": 0, "track_total_hits": True, "aggs": inner}
+        body: dict[str, Any] = {"size": 0, "track_total_hits": True, "aggs": inner}
+        if time_range is not None:
+            body["query"] = {"bool": {"filter": [time_range.filter()]}}
+        return body
 
     def rows(self, response: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """``(bucket key, ..., {metric column: value})`` for every innermost bucket, in answer order."""

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
-from indexer.documents import BulkAction, bulk_actions, record_actions
+from indexer.documents import BulkAction, bulk_actions, record_actions, stamped
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
@@ -598,7 +598,7 @@ class _Sender:
         self.stamp = stamp
 
     def lines(self, action: BulkAction) -> tuple[bytes, bytes]:
-        source = action.source if self.stamp is None else {**action.source, "indexed_at": self.stamp}
+        source = action.source if self.stamp is None else stamped(action.source, self.stamp)
         return _dumps(action.header()), _dumps(source)
 
     def send(self, chunk: list[tuple[BulkAction, tuple[bytes, bytes]]]) -> _Outcome:
