@@ -282,7 +282,7 @@ def peak_rss(model: str, corpus: Path, workers: int) -> dict[str, Any]:
         "import json, resource, sys\n"
         "from pathlib import Path\n"
         "import bench\n"
-        "run = bench.extract(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]), True)\n"
+        "run = bench.extract(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))\n"
         "hwm = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print(json.dumps({'main_kb': hwm, 'worker_kb': kids, 'words': run.timing.units,"

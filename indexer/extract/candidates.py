@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Doc
 
 from indexer.extract.attach import attach_quotes
@@ -14,6 +15,48 @@ from indexer.extract.credits import Credits
 from indexer.extract.cues import CueLexicon, cue_candidates, lexicon_cues, transcript_candidates
 from indexer.extract.quotemarks import QuoteSpan, find_quotes
 from indexer.extract.text import source_text
+
+
+class TokenTable:
+    """Per-token facts as arrays, so that features count over token ranges in constant time: the
+    sentence of each token, and running counts (``counts[k][i]`` = tokens before i with property k)."""
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        self.sentence = np.zeros(n, dtype=np.int64)
+        starts: list[int] = []
+        ends: list[int] = []
+        for k, sent in enumerate(doc.sents):
+            self.sentence[sent.start : sent.end] = k
+            starts.append(sent.start)
+            ends.append(sent.end)
+        self.sentence_start = np.array(starts, dtype=np.int64)
+        self.sentence_end = np.array(ends, dtype=np.int64)
+        flags = {
+            name: np.zeros(n, dtype=np.int64) for name in ("verb", "person", "not_lead", "left", "right")
+        }
+        for t in doc:
+            space, dep = t.is_space, t.dep_
+            flags["verb"][t.i] = t.pos_ == "VERB"
+            flags["person"][t.i] = t.ent_type_ == "PERSON"
+            flags["not_lead"][t.i] = not (t.is_punct or space or dep in ("det", "compound", "amod"))
+            flags["left"][t.i] = not (space or dep in ("aux", "neg", "advmod"))
+            flags["right"][t.i] = not (space or dep in ("prt", "det"))
+        self.counts = {name: np.concatenate(([0], np.cumsum(f))) for name, f in flags.items()}
+
+    def count(self, name: str, lo: int, hi: int) -> int:
+        """Tokens in [lo, hi) with the property (0 for an empty range)."""
+        if hi <= lo:
+            return 0
+        c = self.counts[name]
+        return int(c[hi] - c[lo])
+
+    def same_sentence(self, i: int, j: int) -> bool:
+        return bool(self.sentence[i] == self.sentence[j])
+
+    def sentence_bounds(self, i: int) -> tuple[int, int]:
+        k = self.sentence[i]
+        return int(self.sentence_start[k]), int(self.sentence_end[k])
 
 
 @dataclass
@@ -25,12 +68,15 @@ class ArticleParts:
     quotes: list[QuoteSpan]
     inside: bytearray  # 1 for characters inside quote marks (and the marks)
     credits: Credits
+    tokens: TokenTable
 
 
 def article_parts(doc: Doc, credits: Credits) -> ArticleParts:
     text = source_text(doc)
     quotes = find_quotes(text)
-    return ArticleParts(text, Paragraphs(text), quotes, quote_mask(quotes, len(text)), credits)
+    return ArticleParts(
+        text, Paragraphs(text), quotes, quote_mask(quotes, len(text)), credits, TokenTable(doc)
+    )
 
 
 def find_candidates(doc: Doc, parts: ArticleParts, lexicon: CueLexicon | None) -> list[Candidate]:

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from indexer.extract.base import Candidate
-from indexer.extract.candidates import article_parts, find_candidates
+from indexer.extract.candidates import ArticleParts, article_parts, find_candidates
 from indexer.extract.choice import LearnedChoice, Thresholds, default_choice
 from indexer.extract.credits import Credits, find_credits
 from indexer.extract.resolution import resolve
@@ -53,8 +53,10 @@ class QuoteAttributions:
     def __call__(self, doc: Doc) -> Doc:
         text = source_text(doc)
         article_id = self._article_id(doc)
-        credits, chosen, confidences = self._choose(doc)
-        speakers = resolve(doc, chosen, credits, article_id, self.choice.pronouns, self.choice.lexicon)
+        credits, parts, chosen, confidences = self._choose(doc)
+        speakers = resolve(
+            doc, chosen, credits, article_id, self.choice.pronouns, self.choice.lexicon, parts.inside
+        )
         quotes: list[Attribution] = []
         for cand, confidence, speaker in zip(chosen, confidences, speakers, strict=True):
             cue = Span(text[cand.cue[0] : cand.cue[1]], cand.cue[0], cand.cue[1]) if cand.cue else None
@@ -79,7 +81,7 @@ class QuoteAttributions:
     def probe(self, doc: Doc, mentions: list[tuple[int, int]]) -> list[Speaker | None]:
         """Who the source mentions at these offsets resolve to, in the context of the attributions
         found in `doc` (for measuring the resolution of pronouns, whatever the extraction found)."""
-        credits, chosen, _ = self._choose(doc)
+        credits, parts, chosen, _ = self._choose(doc)
         probes: list[Candidate | None] = []
         for start, end in mentions:
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -87,15 +89,11 @@ class QuoteAttributions:
                 Candidate(start, end, "indirect", 0.0, speaker=span.root, rule="probe") if span else None
             )
         everything = sorted([*chosen, *(p for p in probes if p is not None)], key=lambda c: (c.start, c.end))
-        speakers = dict(
-            zip(
-                map(id, everything),
-                resolve(
-                    doc, everything, credits, self._article_id(doc), self.choice.pronouns, self.choice.lexicon
-                ),
-                strict=True,
-            )
+        article_id = self._article_id(doc)
+        resolved = resolve(
+            doc, everything, credits, article_id, self.choice.pronouns, self.choice.lexicon, parts.inside
         )
+        speakers = dict(zip(map(id, everything), resolved, strict=True))
         return [speakers[id(p)] if p is not None else None for p in probes]
 
     def _article_id(self, doc: Doc) -> str:
@@ -103,7 +101,7 @@ class QuoteAttributions:
             doc.user_data.get("article_id") or hashlib.sha1(source_text(doc).encode()).hexdigest()[:16]
         )
 
-    def _choose(self, doc: Doc) -> tuple[Credits, list[Candidate], list[float]]:
+    def _choose(self, doc: Doc) -> tuple[Credits, ArticleParts, list[Candidate], list[float]]:
         """The attributions, in text order, with their sources picked, and their confidences."""
         credits = find_credits(source_text(doc))
         parts = article_parts(doc, credits)
@@ -121,7 +119,7 @@ class QuoteAttributions:
                 cand.speaker = pick.head if pick is not None else None
                 cand.speaker_span = (pick.start, pick.end) if pick is not None and pick.head is None else None
             previous = cand
-        return credits, chosen, [p for _, p in kept]
+        return credits, parts, chosen, [p for _, p in kept]
 
 
 @Language.factory(

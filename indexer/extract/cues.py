@@ -379,7 +379,8 @@ class CueLexicon:
 
     words: dict[str, tuple[int, int]]
     phrases: dict[str, tuple[int, int]]
-    min_cues: int = 2  # a word heads at least this many training cues to make candidates
+    min_cues: int = 2  # a word heads at least this many training cues to make candidates,
+    min_rate: float = 0.03  # and at least this share of its occurrences ("be", "have", "in" do not)
 
     def rate(self, key: str, phrase: bool = False, prior: float = 0.02, weight: float = 3.0) -> float:
         """The share of occurrences that were cues, smoothed toward `prior` for rare words."""
@@ -389,14 +390,22 @@ class CueLexicon:
     def count(self, key: str, phrase: bool = False) -> tuple[int, int]:
         return (self.phrases if phrase else self.words).get(key, (0, 0))
 
+    def makes_candidates(self, key: str) -> bool:
+        return self.count(key)[1] >= self.min_cues and self.rate(key) >= self.min_rate
+
     def to_json(self) -> dict[str, object]:
-        return {"min_cues": self.min_cues, "words": self.words, "phrases": self.phrases}
+        return {
+            "min_cues": self.min_cues,
+            "min_rate": self.min_rate,
+            "words": self.words,
+            "phrases": self.phrases,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CueLexicon:
         words = {k: (int(v[0]), int(v[1])) for k, v in data["words"].items()}
         phrases = {k: (int(v[0]), int(v[1])) for k, v in data["phrases"].items()}
-        return cls(words, phrases, int(data.get("min_cues", 2)))
+        return cls(words, phrases, int(data.get("min_cues", 2)), float(data.get("min_rate", 0.0)))
 
 
 def lexicon_cues(doc: Doc, inside: bytearray, lexicon: CueLexicon, taken: set[int]) -> list[Candidate]:
@@ -407,7 +416,7 @@ def lexicon_cues(doc: Doc, inside: bytearray, lexicon: CueLexicon, taken: set[in
     for tok in doc:
         if tok.pos_ not in LEXICON_POS or tok.dep_ in ("aux", "auxpass") or tok.i in taken:
             continue
-        if lexicon.count(cue_key(tok))[1] < lexicon.min_cues:
+        if not lexicon.makes_candidates(cue_key(tok)):
             continue
         speaker = subject_of(tok)
         if not valid_source(speaker, inside, tok):

@@ -7,6 +7,7 @@ extraction, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Iterable, Sequence
@@ -18,9 +19,10 @@ from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
 from indexer.extract.base import Candidate
-from indexer.extract.candidates import ArticleParts
+from indexer.extract.candidates import ArticleParts, TokenTable
 from indexer.extract.cues import CueLexicon, cue_key, phrase_key
 from indexer.extract.speaker_candidates import SpeakerCandidate
+from indexer.extract.text import source_text
 
 Row = dict[str, Any]
 _MARKS = '“”"'
@@ -54,17 +56,17 @@ class Columns:
         return self.categorical + self.numeric
 
     def matrix(self, rows: Sequence[Row]) -> np.ndarray:
-        out = np.full((len(rows), len(self.categorical) + len(self.numeric)), np.nan, dtype=np.float64)
-        for i, row in enumerate(rows):
-            for j, c in enumerate(self.categorical):
-                code = self.vocab[c].get(str(row.get(c, "")))
-                if code is not None:
-                    out[i, j] = code
-            for j, c in enumerate(self.numeric, start=len(self.categorical)):
-                value = row.get(c)
-                if value is not None:
-                    out[i, j] = float(value)
-        return out
+        nan = math.nan
+        vocabs = [(c, self.vocab[c]) for c in self.categorical]
+        numeric = self.numeric
+        table = [
+            [v.get(str(row.get(c, "")), nan) for c, v in vocabs]
+            + [nan if (x := row.get(c)) is None else float(x) for c in numeric]
+            for row in rows
+        ]
+        if not table:
+            return np.zeros((0, len(vocabs) + len(numeric)), dtype=np.float64)
+        return np.array(table, dtype=np.float64)
 
     def to_json(self) -> dict[str, Any]:
         return {"categorical": self.categorical, "numeric": self.numeric, "vocab": self.vocab}
@@ -150,6 +152,76 @@ def _subject_type(tok: Token | None, span: tuple[int, int] | None) -> str:
     return "other_" + tok.pos_
 
 
+def _cue_word_features(
+    doc: Doc,
+    h: Token,
+    lexicon: CueLexicon,
+    tokens: TokenTable,
+    inside: bytearray,
+    sentence_quoted: dict[int, int],
+) -> Row:
+    """What a candidate's row says of its cue word (the same for every candidate of that word)."""
+    children = list(h.children)
+    key = cue_key(h)
+    phrase = phrase_key(h)
+    head = h.head if h.head.i != h.i else None
+    lemma = h.lemma_.lower()
+    return {
+        "pos": h.pos_,
+        "tag": h.tag_,
+        "dep": h.dep_,
+        "head_pos": head.pos_ if head is not None else "",
+        "anc_dep": f"{h.dep_}<{head.dep_ if head is not None else ''}",
+        "has_ccomp": int(any(x.dep_ == "ccomp" for x in children)),
+        "has_xcomp": int(any(x.dep_ == "xcomp" for x in children)),
+        "has_dobj": int(any(x.dep_ == "dobj" for x in children)),
+        "has_prep": int(any(x.dep_ == "prep" for x in children)),
+        "has_that": int(
+            any(g.dep_ == "mark" and g.lower_ == "that" for x in children for g in x.children)
+            or any(x.lower_ == "that" for x in h.rights)
+        ),
+        "negated": int(any(x.dep_ == "neg" for x in children)),
+        "modal": int(any(x.tag_ == "MD" for x in children)),
+        "infinitive": int(any(x.dep_ == "aux" and x.lower_ == "to" for x in children)),
+        "passive": int(any(x.dep_ == "auxpass" for x in children)),
+        "agent": int(any(x.dep_ == "agent" for x in children)),
+        "cue_quoted": inside[h.idx],
+        "speech_verb": int(lemma in lx.SPEECH_VERBS),
+        "weak_verb": int(lemma in lx.WEAK_VERBS),
+        "intention_verb": int(lemma in lx.INTENTION_VERBS),
+        "characterize_verb": int(lemma in lx.CHARACTERIZE_VERBS),
+        "speech_noun": int(lemma in lx.SPEECH_NOUNS),
+        "sentence_tokens": _sentence_length(tokens, h.i),
+        "sentence_quoted": _sentence_quoted(doc, tokens, h.i, sentence_quoted),
+        "cue_rate": lexicon.rate(key),
+        "cue_seen": math.log1p(lexicon.count(key)[0]),
+        "phrase_rate": lexicon.rate(phrase, phrase=True),
+        "phrase_seen": math.log1p(lexicon.count(phrase, phrase=True)[0]),
+        "head_rate": lexicon.rate(cue_key(head)) if head is not None else None,
+    }
+
+
+def own_positions(positions: Sequence[int], pos: int) -> set[int]:
+    """{pos} when `pos` is among the sorted positions, else the empty set."""
+    k = bisect.bisect_left(positions, pos)
+    return {pos} if k < len(positions) and positions[k] == pos else set()
+
+
+def _sentence_length(tokens: TokenTable, i: int) -> int:
+    lo, hi = tokens.sentence_bounds(i)
+    return hi - lo
+
+
+def _sentence_quoted(doc: Doc, tokens: TokenTable, i: int, seen: dict[int, int]) -> int:
+    k = int(tokens.sentence[i])
+    if k not in seen:
+        lo, hi = tokens.sentence_bounds(i)
+        start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
+        text = source_text(doc)[start:end]
+        seen[k] = int(any(m in text for m in _MARKS))
+    return seen[k]
+
+
 def _largest_gap(fragments: Sequence[tuple[int, int]]) -> int:
     ordered = sorted(fragments)
     return max((b[0] - a[1] for a, b in itertools.pairwise(ordered)), default=0)
@@ -166,6 +238,23 @@ def attribution_rows(
         if c.cue_token is not None:
             same_cue[c.cue_token.i] = same_cue.get(c.cue_token.i, 0) + 1
     rule_made = [c for c in cands if not c.rule.startswith("lexicon")]
+    lexicon_made = [c for c in cands if c.rule.startswith("lexicon")]
+    # how many learned-cue contents cover each character; and the distinct learned-cue positions
+    covered = np.zeros(len(text) + 1, dtype=np.int64)
+    for o in lexicon_made:
+        covered[o.start] += 1
+        covered[o.end] -= 1
+    covered = np.cumsum(covered)
+    own_cover: dict[int, int] = {}
+    for o in lexicon_made:
+        if o.cue_token is not None and o.start <= o.cue_token.idx < o.end:
+            own_cover[o.cue_token.i] = own_cover.get(o.cue_token.i, 0) + 1
+    lexicon_cues = sorted({o.cue[0] for o in lexicon_made if o.cue is not None})
+    sentence_quoted: dict[int, int] = {}
+    tokens = parts.tokens
+    per_token: dict[int, Row] = {}
+    rule_starts = np.array([o.start for o in rule_made], dtype=np.int64)
+    rule_ends = np.array([o.end for o in rule_made], dtype=np.int64)
     rows: list[Row] = []
     for c in cands:
         a, b = c.start, c.end
@@ -188,79 +277,40 @@ def attribution_rows(
             "paragraph_span": parts.paragraphs.index(max(a, b - 1)) - parts.paragraphs.index(a),
         }
         if h is not None:
-            children = list(h.children)
-            key = cue_key(h)
-            phrase = phrase_key(h)
-            head = h.head if h.head.i != h.i else None
-            row.update(
-                pos=h.pos_,
-                tag=h.tag_,
-                dep=h.dep_,
-                head_pos=head.pos_ if head is not None else "",
-                anc_dep=f"{h.dep_}<{head.dep_ if head is not None else ''}",
-                same_cue=same_cue.get(h.i, 0),
-                has_ccomp=int(any(x.dep_ == "ccomp" for x in children)),
-                has_xcomp=int(any(x.dep_ == "xcomp" for x in children)),
-                has_dobj=int(any(x.dep_ == "dobj" for x in children)),
-                has_prep=int(any(x.dep_ == "prep" for x in children)),
-                has_that=int(
-                    any(g.dep_ == "mark" and g.lower_ == "that" for x in children for g in x.children)
-                    or any(x.lower_ == "that" for x in h.rights)
+            if h.i not in per_token:
+                per_token[h.i] = _cue_word_features(doc, h, lexicon, tokens, inside, sentence_quoted)
+            row.update(per_token[h.i])
+            row["same_cue"] = same_cue.get(h.i, 0)
+            row["in_rule_content"] = max(
+                (
+                    o.confidence
+                    for o in rule_made
+                    if o.start <= h.idx < o.end and (o.cue_token is None or o.cue_token.i != h.i)
                 ),
-                negated=int(any(x.dep_ == "neg" for x in children)),
-                modal=int(any(x.tag_ == "MD" for x in children)),
-                infinitive=int(any(x.dep_ == "aux" and x.lower_ == "to" for x in children)),
-                passive=int(any(x.dep_ == "auxpass" for x in children)),
-                agent=int(any(x.dep_ == "agent" for x in children)),
-                cue_quoted=inside[h.idx],
-                speech_verb=int(h.lemma_.lower() in lx.SPEECH_VERBS),
-                weak_verb=int(h.lemma_.lower() in lx.WEAK_VERBS),
-                intention_verb=int(h.lemma_.lower() in lx.INTENTION_VERBS),
-                characterize_verb=int(h.lemma_.lower() in lx.CHARACTERIZE_VERBS),
-                speech_noun=int(h.lemma_.lower() in lx.SPEECH_NOUNS),
-                sentence_tokens=len(h.sent),
-                sentence_quoted=int(any(m in h.sent.text for m in _MARKS)),
-                cue_rate=lexicon.rate(key),
-                cue_seen=math.log1p(lexicon.count(key)[0]),
-                phrase_rate=lexicon.rate(phrase, phrase=True),
-                phrase_seen=math.log1p(lexicon.count(phrase, phrase=True)[0]),
-                head_rate=lexicon.rate(cue_key(head)) if head is not None else None,
-                in_rule_content=max(
-                    (
-                        o.confidence
-                        for o in rule_made
-                        if o is not c and o.start <= h.idx < o.end and o.cue_token is not h
-                    ),
-                    default=-1.0,
-                ),
-                in_lexicon_content=int(
-                    any(
-                        o.rule.startswith("lexicon")
-                        and o.start <= h.idx < o.end
-                        and o.cue_token is not None
-                        and o.cue_token.i != h.i
-                        for o in cands
-                    )
-                ),
+                default=-1.0,
             )
+            row["in_lexicon_content"] = int(covered[h.idx] - own_cover.get(h.i, 0) > 0)
         if c.cue is not None:
             ca, cb = c.cue
             row["cue_side"] = 0 if cb <= a else 1 if ca >= b else 2
             row["cue_gap"] = (a - cb) if cb <= a else (ca - b) if ca >= b else 0
         if c.rule.startswith("lexicon"):
-            best = 0.0
-            for o in rule_made:
-                ov = o.overlap(a, b)
-                if ov:
-                    best = max(best, ov / min(b - a, o.end - o.start))
-            row["rule_overlap"] = best
-        inner = [
-            o
-            for o in cands
-            if o is not c and o.cue is not None and a <= o.cue[0] < b and o.cue_token is not h
-        ]
-        row["inner_rule_cues"] = sum(1 for o in inner if not o.rule.startswith("lexicon"))
-        row["inner_lexicon_cues"] = len({o.cue[0] for o in inner if o.rule.startswith("lexicon") and o.cue})
+            ov = np.maximum(0, np.minimum(rule_ends, b) - np.maximum(rule_starts, a))
+            shares = ov / np.minimum(b - a, rule_ends - rule_starts).clip(min=1)
+            row["rule_overlap"] = float(shares.max()) if len(shares) else 0.0
+        mine = h.i if h is not None else -1
+        row["inner_rule_cues"] = sum(
+            1
+            for o in rule_made
+            if o is not c
+            and o.cue is not None
+            and a <= o.cue[0] < b
+            and (o.cue_token is None or o.cue_token.i != mine)
+        )
+        inner = bisect.bisect_left(lexicon_cues, b) - bisect.bisect_left(lexicon_cues, a)
+        if h is not None and a <= h.idx < b and h.idx in own_positions(lexicon_cues, h.idx):
+            inner -= 1
+        row["inner_lexicon_cues"] = inner
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is not None and len(span):
             row["content_verbs"] = sum(1 for t in span if t.pos_ in ("VERB", "AUX"))
@@ -358,6 +408,8 @@ def speaker_rows(
         anchor = first[0] if first is not None and len(first) else doc[0]
     cue_possessor = cue is not None and any(c.dep_ == "poss" for c in cue.children)
     quoted = sum(parts.inside[a:b]) / max(1, b - a)
+    tokens = parts.tokens
+    heads = sorted(o.head.i for o in options if o.head is not None)
     rows: list[Row] = []
     for opt in options:
         ca, cb = opt.start, opt.end
@@ -400,30 +452,24 @@ def speaker_rows(
                 head_is_cue_word=int(tok.head.lemma_.lower() in lx.SPEECH_VERBS),
                 head_dep=tok.head.dep_,
                 token_gap=tok.i - anchor.i,
-                same_sentence=int(tok.sent.start == anchor.sent.start),
-                person_entity=int(any(t.ent_type_ == "PERSON" for t in doc[opt.first : opt.last + 1])),
+                same_sentence=int(tokens.same_sentence(tok.i, anchor.i)),
+                person_entity=int(tokens.count("person", opt.first, opt.last + 1) > 0),
             )
             row["is_subject"] = int(tok.dep_ in ("nsubj", "nsubjpass"))
             row["root_subject"] = int(row["is_subject"] and tok.head.dep_ == "ROOT")
             row["sentence_initial"] = int(
-                all(
-                    t.is_punct or t.is_space or t.dep_ in ("det", "compound", "amod")
-                    for t in doc[tok.sent.start : opt.first]
-                )
+                tokens.count("not_lead", tokens.sentence_bounds(tok.i)[0], opt.first) == 0
             )
             row["head_cue_rate"] = lexicon.rate(cue_key(tok.head)) if tok.head.i != tok.i else None
             lo, hi = sorted((tok.i, anchor.i))
-            between = doc[lo + 1 : hi]
-            row["verbs_between"] = sum(1 for t in between if t.pos_ == "VERB")
-            row["candidates_between"] = sum(1 for o in options if o.head is not None and lo < o.head.i < hi)
-            gap = [
-                t
-                for t in doc[opt.last + 1 : anchor.i]
-                if not (t.is_space or t.dep_ in ("aux", "neg", "advmod"))
-            ]
-            row["left_adjacent"] = int(opt.last < anchor.i and not gap)
-            after = [t for t in doc[anchor.i + 1 : opt.first] if not (t.is_space or t.dep_ in ("prt", "det"))]
-            row["right_adjacent"] = int(opt.first > anchor.i and not after)
+            row["verbs_between"] = tokens.count("verb", lo + 1, hi)
+            row["candidates_between"] = max(0, bisect.bisect_left(heads, hi) - bisect.bisect_right(heads, lo))
+            row["left_adjacent"] = int(
+                opt.last < anchor.i and tokens.count("left", opt.last + 1, anchor.i) == 0
+            )
+            row["right_adjacent"] = int(
+                opt.first > anchor.i and tokens.count("right", anchor.i + 1, opt.first) == 0
+            )
             if cue is not None:
                 path, length = _path(tok, cue)
                 row.update(

@@ -74,11 +74,19 @@ class Context:
     pronouns: dict[str, list[tuple[int, bool]]]  # gender -> (offset, speaks) of "he"/"she" subjects, in order
 
     @classmethod
-    def of(cls, doc: Doc, people: People, paragraphs: Paragraphs, lexicon: CueLexicon | None) -> Context:
+    def of(
+        cls,
+        doc: Doc,
+        people: People,
+        paragraphs: Paragraphs,
+        lexicon: CueLexicon | None,
+        inside: bytearray | None = None,
+    ) -> Context:
         text = source_text(doc)
         starts = [s.start_char for s in doc.sents]
         mentions = sorted(people.mentions, key=lambda m: m.start)
-        inside = quote_mask(find_quotes(text), len(text))
+        if inside is None:
+            inside = quote_mask(find_quotes(text), len(text))
         pronouns: dict[str, list[tuple[int, bool]]] = {"m": [], "f": []}
         for tok in doc:
             gender = PERSON_PRONOUNS.get(tok.lower_)

@@ -38,12 +38,13 @@ def resolve(
     article_id: str,
     ranker: PronounRanker | None = None,
     lexicon: CueLexicon | None = None,
+    inside: bytearray | None = None,
 ) -> list[Speaker]:
     """One `Speaker` per candidate, in order. With a `ranker`, "he" and "she" go to the person it ranks
     first; without one, to the nearest compatible subject or speaker."""
     people = collect_people(doc, credits)
     paras = Paragraphs(source_text(doc))
-    context = Context.of(doc, people, paras, lexicon) if ranker is not None else None
+    context = Context.of(doc, people, paras, lexicon, inside) if ranker is not None else None
     resolved: list[Resolved] = []
     for cand in candidates:
         resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras, ranker, context))

@@ -74,6 +74,20 @@ def _window(doc: Doc, cand: Candidate, anchor: Token) -> tuple[int, int]:
     return lo, hi
 
 
+def rule_source(cand: Candidate) -> SpeakerCandidate | None:
+    """The rule finders' pick for a candidate as a speaker candidate (None when they found none)."""
+    if cand.speaker is not None:
+        mention = mention_tokens(cand.speaker)
+        return SpeakerCandidate(
+            mention.start_char, mention.end_char, cand.speaker, mention.start, mention.end - 1, "rule", True
+        )
+    if cand.speaker_span is not None:
+        return SpeakerCandidate(
+            cand.speaker_span[0], cand.speaker_span[1], None, origin="rule", rule_pick=True
+        )
+    return None
+
+
 def speaker_candidates(
     doc: Doc, parts: ArticleParts, cand: Candidate, previous: SpeakerCandidate | None
 ) -> list[SpeakerCandidate]:
@@ -101,8 +115,18 @@ def speaker_candidates(
     if pick is not None and all(t.i != pick.i for t in ordered):
         ordered.append(pick)
     out: list[SpeakerCandidate] = []
+    cue = cand.cue_token
     for tok in ordered:
         mention = mention_tokens(tok)
+        rule_pick = pick is not None and tok.i == pick.i
+        if (
+            not rule_pick
+            and cue is not None
+            and mention.start <= cue.i < mention.end
+            and mention.start_char < cand.end
+            and cand.start < mention.end_char
+        ):
+            continue  # a phrase holding both the cue and the content: "the chorus of calls for expulsion"
         out.append(
             SpeakerCandidate(
                 mention.start_char,
@@ -110,8 +134,8 @@ def speaker_candidates(
                 tok,
                 mention.start,
                 mention.end - 1,
-                origin="rule" if pick is not None and tok.i == pick.i else "phrase",
-                rule_pick=pick is not None and tok.i == pick.i,
+                origin="rule" if rule_pick else "phrase",
+                rule_pick=rule_pick,
             )
         )
     if cand.speaker_span is not None:

@@ -40,11 +40,11 @@ def run(
     workers: int = 2,
     log: Callable[[str], None] = lambda _: None,
 ) -> RunReport:
-    import lightgbm
     import spacy
 
     from indexer.evaluate import load_referents
     from indexer.extract.engine import ModelNotFound
+    from indexer.extract.lgb import lightgbm as load_lightgbm
     from indexer.training.corpus import load_split
     from indexer.training.first_names import write_first_names
     from indexer.training.train import train
@@ -59,7 +59,7 @@ def run(
         "data": Path(data).name,
         "pipeline": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}",
         "spacy": spacy.__version__,
-        "lightgbm": lightgbm.__version__,
+        "lightgbm": load_lightgbm().__version__,
         "python": platform.python_version(),
         "pronoun_labels": [Path(p).name for p in pronoun_labels],
     }

@@ -84,7 +84,9 @@ def pronoun_groups(
 
 
 def fit_ranker(groups: Sequence[Group]) -> PronounRanker:
-    import lightgbm
+    from indexer.extract.lgb import lightgbm as load_lightgbm
+
+    lightgbm = load_lightgbm()
 
     usable = [g for g in groups if any(g.labels)]
     rows = [r for g in usable for r in g.rows]

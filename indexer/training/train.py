@@ -39,18 +39,18 @@ from indexer.extract.features import (
     attribution_rows,
     speaker_rows,
 )
-from indexer.extract.speaker_candidates import SpeakerCandidate, speaker_candidates
+from indexer.extract.speaker_candidates import SpeakerCandidate, rule_source, speaker_candidates
 from indexer.training.corpus import TrainingArticle
 from indexer.training.labels import assign, count_cues, speaker_labels
 from indexer.training.pronouns import cross_validate, fit_ranker, pronoun_groups
 
 SEED = 13
 THREADS = 2  # LightGBM is deterministic for a given number of threads
-ATTRIBUTION_ROUNDS = 400
-SPEAKER_ROUNDS = 300
+ATTRIBUTION_ROUNDS = 200
+SPEAKER_ROUNDS = 150
 _PARAMS = {
     "objective": "binary",
-    "learning_rate": 0.05,
+    "learning_rate": 0.1,
     "num_leaves": 31,
     "min_data_in_leaf": 20,
     "feature_fraction": 0.8,
@@ -108,7 +108,7 @@ def prepare(article: TrainingArticle, lexicon: CueLexicon) -> Prepared:
         if options and relation.source:
             prepared.speaker_rows.append(speaker_rows(doc, parts, cand, options, lexicon))
             prepared.speaker_labels.append(labels)
-        previous = next((o for o, y in zip(options, labels, strict=True) if y), None)
+        previous = rule_source(cand) or previous
     return prepared
 
 
@@ -156,7 +156,9 @@ def _fit(
     groups: Sequence[int] | None = None,
 ) -> Any:
     """A binary scorer, or with `groups` (sizes of consecutive row groups) a ranker within groups."""
-    import lightgbm
+    from indexer.extract.lgb import lightgbm as load_lightgbm
+
+    lightgbm = load_lightgbm()
 
     data = lightgbm.Dataset(
         columns.matrix(rows),
