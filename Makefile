@@ -19,6 +19,7 @@ demo: install
 	$(BIN)/quotes index samples/ --es-url http://127.0.0.1:$(PORT)
 	$(BIN)/quotes search "goalposts" --speaker okafor --es-url http://127.0.0.1:$(PORT)
 	$(BIN)/quotes speakers --top 10 --es-url http://127.0.0.1:$(PORT)
+	$(BIN)/quotes report -o report.html --es-url http://127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/ruff check .
@@ -30,7 +31,7 @@ bench: install
 
 EVAL ?= ../shared/eval
 # Retrain the shipped model (indexer/extract/model/) on PolNeAR train; measured on dev and the held-out
-# pronoun set, whose figures go into bundle.json (copy them into docs/model.md). About 10 minutes.
+# pronoun set, whose figures go into bundle.json (copy them into docs/model.md). About 5 minutes.
 model: install
 	$(BIN)/quotes train --data $(EVAL)/polnear-train \
 		--pronouns $(EVAL)/polnear-train/referents.json --pronouns indexer/training/labels/pronouns-train.json \

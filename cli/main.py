@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import enrich_commands, es_commands, kibana_commands, train_commands
+from cli import enrich_commands, es_commands, kibana_commands, report_commands, train_commands
 from cli.options import DEFAULT_MODEL, Model, ModelDir, Workers
 
 if TYPE_CHECKING:
@@ -134,6 +134,7 @@ es_commands.register(app)
 kibana_commands.register(app)
 enrich_commands.register(app)
 train_commands.register(app)
+report_commands.register(app)
 
 
 if __name__ == "__main__":

@@ -265,10 +265,15 @@ class PanelQuery:
     visualization: str
     buckets: tuple[Bucket, ...]
     metrics: dict[str, dict[str, Any]]  # column id -> Elasticsearch metric aggregation, {} for count
+    filters: tuple[dict[str, Any], ...] = ()  # the visualization's own filters (Elasticsearch queries)
+    excludes: tuple[dict[str, Any], ...] = ()  # its negated filters
 
-    def body(self, time_range: TimeRange | None = None) -> dict[str, Any]:
-        """The search body (``size: 0`` and the nested aggregations); with `time_range`, filtered on
-        the data view's time field as Kibana filters every panel of a dashboard."""
+    def body(
+        self, time_range: TimeRange | None = None, query: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The search body (``size: 0`` and the nested aggregations) under the visualization's own
+        filters; with `time_range`, filtered on the data view's time field as Kibana filters every
+        panel of a dashboard; with `query`, only over the documents it matches (a report's filter)."""
         inner: dict[str, Any] = {col: agg for col, agg in self.metrics.items() if agg}
         for bucket in reversed(self.buckets):
             node: dict[str, Any] = {bucket.agg: {"field": bucket.field, **bucket.params}}
@@ -276,8 +281,14 @@ class PanelQuery:
                 node["aggs"] = inner
             inner = {bucket.column: node}
         body: dict[str, Any] = {"size": 0, "track_total_hits": True, "aggs": inner}
-        if time_range is not None:
-            body["query"] = {"bool": {"filter": [time_range.filter()]}}
+        filters = [*self.filters, *([time_range.filter()] if time_range is not None else [])]
+        if filters or self.excludes or query is not None:
+            where: dict[str, Any] = {"filter": filters}
+            if self.excludes:
+                where["must_not"] = list(self.excludes)
+            if query is not None:
+                where["must"] = [query]
+            body["query"] = {"bool": where}
         return body
 
     def rows(self, response: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -358,7 +369,34 @@ def _panel_query(obj: Mapping[str, Any]) -> Iterator[PanelQuery]:
                 )
         title = obj["attributes"]["title"]
         panel_id = obj["id"] if len(layers) == 1 else f"{obj['id']}/{layer_id}"
-        yield PanelQuery(panel_id, title, obj["attributes"]["visualizationType"], tuple(buckets), metrics)
+        filters, excludes = _lens_filters(obj)
+        yield PanelQuery(
+            panel_id,
+            title,
+            obj["attributes"]["visualizationType"],
+            tuple(buckets),
+            metrics,
+            filters,
+            excludes,
+        )
+
+
+def _lens_filters(obj: Mapping[str, Any]) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
+    """A visualization's pinned filters as Kibana applies them: each filter's stored query, negated
+    ones excluded, disabled ones ignored. Only an empty query bar is supported (KQL is not parsed)."""
+    state = obj["attributes"]["state"]
+    if str((state.get("query") or {}).get("query") or "").strip():
+        raise KibanaError(f"{obj['id']}: a Lens query bar is not supported; use filters")
+    keep: list[dict[str, Any]] = []
+    drop: list[dict[str, Any]] = []
+    for item in state.get("filters") or []:
+        meta = item.get("meta") or {}
+        if meta.get("disabled"):
+            continue
+        if "query" not in item:
+            raise KibanaError(f"{obj['id']}: a Lens filter without a stored query is not supported")
+        (drop if meta.get("negate") else keep).append(dict(item["query"]))
+    return tuple(keep), tuple(drop)
 
 
 def panel_queries(objects: Sequence[Mapping[str, Any]] | None = None) -> list[PanelQuery]:

@@ -28,6 +28,22 @@ class SearchError(Exception):
     """A search that could not run (bad date, missing index, server down); the message is one line."""
 
 
+def check_date(option: str, value: str) -> str:
+    """`value` if it is an ISO 8601 date or date-time (2026-03-14, 2026-03-14T10:00:00Z), else a
+    one-line SearchError naming the option."""
+    import datetime as dt
+
+    text = value.strip()
+    try:
+        if len(text) <= 10:
+            dt.date.fromisoformat(text)
+        else:
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise SearchError(f"--{option} {value!r} is not a date; use YYYY-MM-DD (e.g. 2026-03-14)") from None
+    return text
+
+
 def speaker_query(name: str) -> dict[str, Any] | None:
     """Every word of `name` (folded) must start a word of the speaker's folded name or mention."""
     words = fold_name(name).split()
@@ -86,9 +102,9 @@ def build_query(where: QuoteFilter) -> dict[str, Any]:
     if where.since or where.until:
         bounds: dict[str, str] = {}
         if where.since:
-            bounds["gte"] = where.since
+            bounds["gte"] = check_date("since", where.since)
         if where.until:
-            bounds["lte"] = where.until
+            bounds["lte"] = check_date("until", where.until)
         filters.append({"range": {"article.published_at": bounds}})
     must: dict[str, Any]
     if where.has_text:

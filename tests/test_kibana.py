@@ -81,7 +81,8 @@ def test_every_reference_resolves_to_an_object_in_the_file() -> None:
     objects = kibana.saved_objects()
     present = {(o["type"], o["id"]) for o in objects}
     refs = [(o["id"], r) for o in objects for r in o["references"]]
-    assert len(refs) == 5 + 1 + 6  # one per lens layer, the search's data view, six dashboard panels
+    # one per lens layer, one per lens filter, the search's data view, six dashboard panels
+    assert len(refs) == 5 + 1 + 1 + 6
     for owner, ref in refs:
         assert (ref["type"], ref["id"]) in present, f"{owner}: reference {ref} has no object"
 
@@ -90,7 +91,14 @@ def test_references_are_named_the_way_kibana_looks_them_up() -> None:
     for lens in _by_type("lens"):
         names = {r["name"] for r in lens["references"]}
         layers = lens["attributes"]["state"]["datasourceStates"]["formBased"]["layers"]
-        assert names == {f"indexpattern-datasource-layer-{layer}" for layer in layers}
+        filters = lens["attributes"]["state"]["filters"]
+        assert names == {f"indexpattern-datasource-layer-{layer}" for layer in layers} | {
+            f["meta"]["indexRefName"] for f in filters
+        }
+        # Lens names a filter's data view reference by the filter's position
+        assert [f["meta"]["indexRefName"] for f in filters] == [
+            f"filter-index-pattern-{i}" for i in range(len(filters))
+        ]
         for layer in lens["attributes"]["state"]["visualization"]["layers"]:
             assert layer["layerId"] in layers
     (search,) = _by_type("search")
@@ -225,7 +233,11 @@ def test_panel_most_quoted_speakers(es_client: Any, samples_index: tuple[str, li
     alias, records = samples_index
     rows = _run(es_client, alias, _panel("Most quoted speakers"))
     got = [(name, values["count-col"]) for name, values in rows]
-    expected = Counter(r["speaker"]["name"] for r in records if r["speaker"]["name"])
+    named = [r for r in records if r["speaker"]["name"] and not r["speaker"]["anonymous"]]
+    expected = Counter(r["speaker"]["name"] for r in named)
+    # the panel's own filter keeps unnamed sources ("a city official") out of the ranking
+    unnamed = {r["speaker"]["name"] for r in records if r["speaker"]["name"] and r["speaker"]["anonymous"]}
+    assert unnamed and not unnamed & {name for name, _ in got}
     # the two sample speakers quoted most; exact counts follow the extractor, so they come from it
     assert {name for name, _ in got[:2]} == {"Miriam Okafor", "Rosa Delgado"}
     assert got[0][1] == got[1][1] == expected["Miriam Okafor"] >= 3

@@ -84,7 +84,7 @@ def test_every_readme_command_runs(es_url: str, tmp_path: Path) -> None:
         if "../shared" in command and not SHARED.is_dir():
             pytest.fail(f"{SHARED} is missing; the README's evaluation commands need it")
         command = command.replace("../shared", str(SHARED))
-        for out_name in ("quotes.jsonl", "q.jsonl", "dev.jsonl"):
+        for out_name in ("quotes.jsonl", "q.jsonl", "dev.jsonl", "report.html", "panels/"):
             command = command.replace(f" {out_name}", f" {tmp_path / out_name}")
         result = subprocess.run(
             command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
