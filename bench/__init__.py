@@ -60,9 +60,10 @@ def _cpu() -> float:
 
 def read_corpus(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
     """(id, text) of every article under `path`."""
-    from indexer.articles import ReadFailure, iter_articles
+    from indexer.articles import iter_articles
+    from indexer.model import Article
 
-    return [(a.id, a.text) for a in iter_articles([str(path)]) if not isinstance(a, ReadFailure)]
+    return [(a.id, a.text) for a in iter_articles([str(path)], id_root=str(path)) if isinstance(a, Article)]
 
 
 _PEOPLE = ["Mira Holt", "Tomas Varga", "Lena Okafor", "Ravi Menon", "Ines Duarte", "Piet Janssen"]

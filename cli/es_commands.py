@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.options import DEFAULT_MODEL, Model, ModelDir, Workers
+from cli.options import DEFAULT_MODEL, IdRoot, Model, ModelDir, Workers, dates_line, unsupported_line
 
 if TYPE_CHECKING:
     from indexer.store import IndexNames, LoadReport
@@ -172,6 +172,10 @@ def _summary(report: LoadReport, dry_run: str | None) -> None:
         if report.retried or report.chunk_retries:
             line += f"  retried: {report.retried + report.chunk_retries}"
     typer.echo(line, err=True)
+    if report.unsupported:
+        typer.echo(unsupported_line(report.unsupported, report.unsupported_examples), err=True)
+    if report.dates_unread:
+        typer.echo(dates_line(report.dates_unread, report.dates_unread_examples), err=True)
     print_problems(report)
 
 
@@ -206,6 +210,8 @@ def _run_load(run: Any, dry_run: str | None, merge: tuple[Any, IndexNames] | Non
         merged_ok = merge_speaker_names(client, names.quotes_alias, names.articles_alias)
     if not report.ok or not merged_ok:
         raise typer.Exit(1)
+    if report.articles_read == 0 and not (report.articles_skipped or report.articles_other_shards):
+        raise _fail("no articles read")
 
 
 def merge_speaker_names(client: Any, quotes: str, articles: str | None) -> bool:
@@ -248,6 +254,7 @@ def index(
     model_dir: ModelDir = None,
     workers: Workers = 0,
     shard: Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")] = None,
+    id_root: IdRoot = None,
     dead_letter: DeadLetter = "quotes-dead-letter.ndjson",
     checkpoint: CheckpointFile = None,
     dry_run: DryRun = None,
@@ -281,7 +288,7 @@ def index(
     def run(progress: Any) -> LoadReport:
         return index_articles(
             client,
-            iter_articles(paths),
+            iter_articles(paths, id_root=id_root),
             extractor.extract,
             checkpoint=ck,
             shard=shard_spec,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import enrich_commands, es_commands, kibana_commands, report_commands, train_commands
-from cli.options import DEFAULT_MODEL, Model, ModelDir, Workers
+from cli.options import DEFAULT_MODEL, IdRoot, Model, ModelDir, Workers, dates_line, unsupported_line
 
 if TYPE_CHECKING:
     from indexer.pipeline import RunSummary
@@ -47,6 +47,10 @@ def print_summary(summary: RunSummary) -> None:
         f"articles failed: {summary.failed}",
         err=True,
     )
+    if summary.unsupported:
+        typer.echo(unsupported_line(summary.unsupported, summary.unsupported_examples), err=True)
+    if summary.dates_unread:
+        typer.echo(dates_line(summary.dates_unread, summary.dates_unread_examples), err=True)
     for origin, reason in summary.failures:
         typer.echo(f"  failed: {origin}: {reason}", err=True)
 
@@ -63,6 +67,7 @@ def extract(
     model_dir: ModelDir = None,
     workers: Workers = 0,
     shard: Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")] = None,
+    id_root: IdRoot = None,
 ) -> None:
     """Extract every attribution from articles into JSON Lines, one object per quote.
 
@@ -84,15 +89,23 @@ def extract(
     except OSError as exc:
         extractor.close()
         raise fail(f"cannot write {output}: {exc.strerror}", 2) from exc
+    own = [] if out is sys.stdout else [str(output)]  # never read the output back as an article
     with extractor:
         try:
-            write_jsonl(results_of(extractor, articles_of(paths, summary, shard_spec), summary), out)
+            write_jsonl(
+                results_of(
+                    extractor, articles_of(paths, summary, shard_spec, id_root=id_root, ignore=own), summary
+                ),
+                out,
+            )
         finally:
             if out is not sys.stdout:
                 out.close()
     print_summary(summary)
     if summary.failed:
         raise typer.Exit(1)
+    if summary.articles_read == 0 and not summary.articles_skipped_by_shard:
+        raise fail(f"no articles read from {' '.join(paths)}")
 
 
 @app.command()

@@ -4,9 +4,12 @@
 per thing that could not be read, and carries on. Nothing is ever printed; callers decide how to
 report failures.
 
-Input formats, chosen by file extension (case-insensitive):
+Input formats, chosen by file extension (case-insensitive). Inside folders, files of other types
+(``.xml``, ``.pdf``, ``.md``, no extension: a folder's README is not an article) are not read: each
+is yielded as an `Unsupported`, so callers count and name them.
 
-* ``.txt`` (and any file named explicitly with an unknown extension): the whole file is the text.
+* ``.txt`` and ``.text`` (and any file named explicitly, whatever its extension, e.g. ``.md`` or
+  none): the whole file is the text.
 * ``.json``: one article object, or a list of article objects.
 * ``.jsonl`` / ``.ndjson``: one article object per line, streamed line by line.
 * ``.html`` / ``.htm``: the article body and metadata are extracted with trafilatura (offline).
@@ -17,13 +20,21 @@ Text fidelity: files are decoded as UTF-8 (a leading byte-order mark is removed 
 everything else is kept exactly: CRLF line ends, NBSP and other Unicode spaces). Character offsets
 computed on `Article.text` therefore point into the text exactly as read.
 
-Ids: a text/HTML file's id is its name without extension; a JSON article without an ``id`` gets
-``<stem>-<N>`` (N = line number for JSON Lines, list index for a JSON list; a single-object
-``.json`` file gets ``<stem>``). If two files read in the same run share a stem, the first keeps
-it and later ones use ``<folder>/<relative path without extension>`` instead (then ``~2``,
-``~3``... if that is taken too), so ids are unique and deterministic for a given command line.
-Explicit JSON ids are used as given. The same file reached twice (e.g. named and also inside a
-named folder) is read once.
+Ids are a function of the article, never of the run (which folder was named, what was read first):
+
+1. the record's ``id`` field (JSON);
+2. else its URL (the ``url`` field of JSON, the canonical URL trafilatura finds in HTML);
+3. else the file's path below the id root (``--id-root``, default: the current folder), without
+   extension and with ``/`` separators: ``coll/a/story.txt`` is ``coll/a/story`` run from the
+   folder above ``coll``, whether ``coll``, ``coll/a`` or the file itself was named. A file outside
+   the id root takes its path below the folder named on the command line (a file named by itself,
+   its name). JSON records in a file without id or URL get ``<path id>-<N>`` (N = line number for
+   JSON Lines, list index for a JSON list);
+4. else (standard input) ``text-`` and a hash of the text.
+
+Two different articles that get one id in a run are an error (a `ReadFailure` naming both
+origins), never a silent overwrite. The same file reached twice (e.g. named and also inside a named
+folder) is read once.
 
 Origins (`Article.origin`, `ReadFailure.origin`): the file path as given/walked, ``path:LINE`` for
 a JSON line, ``path[INDEX]`` for an element of a JSON list, ``stdin`` for standard input.
@@ -39,14 +50,16 @@ import stat
 import sys
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import IO, Any, BinaryIO, TextIO
 
+from indexer.dates import normalize_date
 from indexer.model import Article
 
 __all__ = [
     "KNOWN_EXTENSIONS",
     "ReadFailure",
+    "Unsupported",
     "in_shard",
     "iter_articles",
     "parse_shard",
@@ -54,7 +67,7 @@ __all__ = [
     "split_authors",
 ]
 
-TEXT_EXTENSIONS = frozenset({".txt"})
+TEXT_EXTENSIONS = frozenset({".txt", ".text"})
 JSON_EXTENSIONS = frozenset({".json"})
 JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
@@ -99,6 +112,16 @@ _DATE_KEYS = ("published_at", "date", "published")
 _AUTHOR_KEYS = ("authors", "author", "byline")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;]|\band\b|&)\s*", re.IGNORECASE)
 _BYLINE_PREFIX = re.compile(r"^\s*by\s+", re.IGNORECASE)
+
+
+@dataclass
+class Unsupported:
+    """A file inside a folder that is not of a type read (``story.xml``): skipped, not failed."""
+
+    origin: str
+
+    def __str__(self) -> str:
+        return self.origin
 
 
 @dataclass
@@ -149,17 +172,22 @@ def parse_shard(spec: str) -> tuple[int, int]:
 
 
 def select_articles(
-    items: Iterable[Article | ReadFailure],
+    items: Iterable[Article | ReadFailure | Unsupported],
     failed: Callable[[ReadFailure], None],
     *,
     shard: tuple[int, int] | None = None,
     done: Container[str] | None = None,
     skipped: Callable[[Article, str], None] | None = None,
+    unsupported: Callable[[Unsupported], None] | None = None,
 ) -> Iterator[Article]:
     """The reader stage shared by `quotes extract` and `quotes index`: read failures go to `failed`,
-    articles outside `shard` or already `done` (a checkpoint) to `skipped` with "shard" or "done"."""
+    files of types not read to `unsupported`, articles outside `shard` or already `done` (a
+    checkpoint) to `skipped` with "shard" or "done"."""
     for item in items:
-        if isinstance(item, ReadFailure):
+        if isinstance(item, Unsupported):
+            if unsupported is not None:
+                unsupported(item)
+        elif isinstance(item, ReadFailure):
             failed(item)
         elif shard is not None and not in_shard(item.id, *shard):
             if skipped is not None:
@@ -175,38 +203,48 @@ def select_articles(
 
 
 class _Ids:
-    """Hands out a unique base id per file read in one run (see the module docstring)."""
+    """Refuses a second, different article under an id already given in this run."""
 
     def __init__(self) -> None:
-        self._used: set[str] = set()
+        self._seen: dict[str, tuple[str, bytes]] = {}  # id -> (origin, digest of the text)
 
-    def base(self, stem: str, qualified: str) -> str:
-        for candidate in (stem, qualified):
-            if candidate and candidate not in self._used:
-                self._used.add(candidate)
-                return candidate
-        n = 2
-        while f"{qualified}~{n}" in self._used:
-            n += 1
-        chosen = f"{qualified}~{n}"
-        self._used.add(chosen)
-        return chosen
+    def clash(self, article: Article) -> ReadFailure | None:
+        digest = hashlib.sha1(article.text.encode("utf-8", "surrogatepass")).digest()[:12]
+        first = self._seen.setdefault(article.id, (article.origin, digest))
+        if first[1] == digest:
+            return None  # the same article again: its documents overwrite themselves
+        same_folder = os.path.dirname(first[0]) == os.path.dirname(article.origin)
+        fix = "rename one of the files" if same_folder else "set --id-root to a folder above both"
+        return ReadFailure(
+            article.origin,
+            f"id {article.id!r} is also the id of {first[0]}, a different article; give the articles "
+            f"an 'id' or 'url' field, or {fix}",
+        )
+
+
+def content_id(text: str) -> str:
+    """The last-resort id: a hash of the text (standard input without ids or URLs)."""
+    return "text-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def path_id(path: str, id_root: str | None = None, folder: str | None = None) -> str:
+    """A file's id: its path below `id_root` (default: the current folder) without extension, with
+    ``/`` separators. A file outside the root takes its path below the `folder` it was found in
+    (the folder named on the command line), and a file named by itself outside the root its name."""
+    absolute = os.path.abspath(path)
+    for base in (id_root or os.getcwd(), folder):
+        if base is None:
+            continue
+        rel = os.path.relpath(absolute, os.path.abspath(base))
+        if rel != os.curdir and not rel.startswith(os.pardir + os.sep) and rel != os.pardir:
+            return (
+                PurePath(rel).with_suffix("").as_posix() if PurePath(rel).suffix else PurePath(rel).as_posix()
+            )
+    return _stem(path)
 
 
 def _stem(path: str) -> str:
     return PurePath(path).stem or PurePath(path).name
-
-
-def _qualified(path: str, root: str | None) -> str:
-    """`<folder name>/<path below it, without extension>`, with `/` separators."""
-    p = Path(path)
-    if root is not None:
-        root_path = Path(root)
-        root_name = root_path.name or root_path.resolve().name
-        rel = p.relative_to(root_path).with_suffix("")
-        return PurePath(root_name, rel).as_posix() if root_name else rel.as_posix()
-    parent = p.parent.name or p.resolve().parent.name
-    return f"{parent}/{_stem(path)}" if parent else _stem(path)
 
 
 # --------------------------------------------------------------------------- byte checks
@@ -278,7 +316,8 @@ def split_authors(value: Any) -> list[str]:
     return out
 
 
-def _record(obj: Any, origin: str, default_id: str) -> Article | ReadFailure:
+def _record(obj: Any, origin: str, default_id: str | None) -> Article | ReadFailure:
+    """An article from a JSON object; with no id, url or `default_id`, its id is a hash of its text."""
     if not isinstance(obj, dict):
         return ReadFailure(origin, f"not a JSON object (got {type(obj).__name__})")
     text = _first(obj, _TEXT_KEYS)
@@ -288,19 +327,25 @@ def _record(obj: Any, origin: str, default_id: str) -> Article | ReadFailure:
         return ReadFailure(origin, f"'text' field is not a string (got {type(text).__name__})")
     if not text.strip():
         return ReadFailure(origin, _EMPTY)
+    published_at, published_text = normalize_date(_scalar(_first(obj, _DATE_KEYS)))
+    url = _scalar(obj.get("url"))
     return Article(
-        id=_scalar(obj.get("id")) or default_id,
+        id=_scalar(obj.get("id"))
+        or (url.strip() if url and url.strip() else None)
+        or default_id
+        or content_id(text),
         text=text,
         title=_scalar(obj.get("title")),
         url=_scalar(obj.get("url")),
         outlet=_scalar(_first(obj, _OUTLET_KEYS)),
-        published_at=_scalar(_first(obj, _DATE_KEYS)),
+        published_at=published_at,
         authors=split_authors(_first(obj, _AUTHOR_KEYS)),
         origin=origin,
+        published_text=published_text,
     )
 
 
-def _json_line(line: str, origin: str, default_id: str) -> Article | ReadFailure:
+def _json_line(line: str, origin: str, default_id: str | None) -> Article | ReadFailure:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
@@ -310,7 +355,7 @@ def _json_line(line: str, origin: str, default_id: str) -> Article | ReadFailure
     return _record(obj, origin, default_id)
 
 
-def _iter_jsonl(lines: Iterable[bytes], origin: str, id_base: str) -> Iterator[Article | ReadFailure]:
+def _iter_jsonl(lines: Iterable[bytes], origin: str, id_base: str | None) -> Iterator[Article | ReadFailure]:
     """One article per non-blank line; `lines` are raw byte lines, decoded one at a time."""
     offset = 0
     seen_any = False
@@ -327,12 +372,14 @@ def _iter_jsonl(lines: Iterable[bytes], origin: str, id_base: str) -> Iterator[A
         if not decoded.strip():
             continue
         seen_any = True
-        yield _json_line(decoded, line_origin, f"{id_base}-{lineno}")
+        yield _json_line(decoded, line_origin, f"{id_base}-{lineno}" if id_base else None)
     if not seen_any:
         yield ReadFailure(origin, _EMPTY)
 
 
-def _iter_text_jsonl(lines: Iterable[str], origin: str, id_base: str) -> Iterator[Article | ReadFailure]:
+def _iter_text_jsonl(
+    lines: Iterable[str], origin: str, id_base: str | None
+) -> Iterator[Article | ReadFailure]:
     seen_any = False
     for lineno, line in enumerate(lines, start=1):
         if lineno == 1:
@@ -340,7 +387,7 @@ def _iter_text_jsonl(lines: Iterable[str], origin: str, id_base: str) -> Iterato
         if not line.strip():
             continue
         seen_any = True
-        yield _json_line(line, f"{origin}:{lineno}", f"{id_base}-{lineno}")
+        yield _json_line(line, f"{origin}:{lineno}", f"{id_base}-{lineno}" if id_base else None)
     if not seen_any:
         yield ReadFailure(origin, _EMPTY)
 
@@ -384,15 +431,18 @@ def _html(data: bytes, origin: str, article_id: str) -> Article | ReadFailure:
     text = fields.get("text")
     if not isinstance(text, str) or not text.strip():
         return ReadFailure(origin, _NO_HTML_TEXT)
+    published_at, published_text = normalize_date(_scalar(fields.get("date")))
+    url = _scalar(fields.get("url"))
     return Article(
-        id=article_id,
+        id=url.strip() if url and url.strip() else article_id,
         text=text,
         title=_scalar(fields.get("title")),
-        url=_scalar(fields.get("url")),
+        url=url,
         outlet=_scalar(fields.get("sitename")),
-        published_at=_scalar(fields.get("date")),
+        published_at=published_at,
         authors=split_authors(fields.get("author")),
         origin=origin,
+        published_text=published_text,
     )
 
 
@@ -450,12 +500,12 @@ def _read_file(path: str, id_base: str) -> Iterator[Article | ReadFailure]:
         yield Article(id=id_base, text=text, origin=path)
 
 
-def _walk(root: str) -> Iterator[str | ReadFailure]:
-    """Files with known extensions below `root`: sorted by name at each level, hidden entries
-    skipped, symlinked folders followed once (loops are cut)."""
+def _walk(root: str) -> Iterator[str | ReadFailure | Unsupported]:
+    """Files below `root`, sorted by name at each level, hidden entries skipped, symlinked folders
+    followed once (loops are cut); those of a type not read as `Unsupported`."""
     visited: set[tuple[int, int]] = set()
 
-    def walk(folder: str) -> Iterator[str | ReadFailure]:
+    def walk(folder: str) -> Iterator[str | ReadFailure | Unsupported]:
         try:
             st = os.stat(folder)
             key = (st.st_dev, st.st_ino)
@@ -479,6 +529,8 @@ def _walk(root: str) -> Iterator[str | ReadFailure]:
                 yield from walk(entry.path)
             elif is_file and os.path.splitext(entry.name)[1].lower() in KNOWN_EXTENSIONS:
                 yield entry.path
+            elif is_file:
+                yield Unsupported(entry.path)
 
     yield from walk(root)
 
@@ -486,7 +538,8 @@ def _walk(root: str) -> Iterator[str | ReadFailure]:
 # --------------------------------------------------------------------------- stdin
 
 
-def _read_stdin(stream: TextIO | BinaryIO | IO[Any], id_base: str) -> Iterator[Article | ReadFailure]:
+def _read_stdin(stream: TextIO | BinaryIO | IO[Any]) -> Iterator[Article | ReadFailure]:
+    """Standard input has no path: articles without an id or URL are named by a hash of their text."""
     # Prefer the underlying bytes (sys.stdin): text mode would translate CRLF and guess the encoding.
     binary_stream: IO[bytes] | None = getattr(stream, "buffer", None)
     source: IO[Any] = binary_stream if binary_stream is not None else stream
@@ -515,9 +568,9 @@ def _read_stdin(stream: TextIO | BinaryIO | IO[Any], id_base: str) -> Iterator[A
         yield ReadFailure(STDIN_ID, _EMPTY)
     elif first_char == "{":
         if is_bytes:
-            yield from _iter_jsonl(all_lines(), STDIN_ID, id_base)
+            yield from _iter_jsonl(all_lines(), STDIN_ID, None)
         else:
-            yield from _iter_text_jsonl(all_lines(), STDIN_ID, id_base)
+            yield from _iter_text_jsonl(all_lines(), STDIN_ID, None)
     else:
         if is_bytes:
             try:
@@ -527,26 +580,37 @@ def _read_stdin(stream: TextIO | BinaryIO | IO[Any], id_base: str) -> Iterator[A
                 return
         else:
             text = "".join(all_lines()).removeprefix("\ufeff")
-        yield Article(id=id_base, text=text, origin=STDIN_ID)
+        yield Article(id=content_id(text), text=text, origin=STDIN_ID)
 
 
 # --------------------------------------------------------------------------- entry point
 
 
 def iter_articles(
-    paths: Sequence[str], stdin: TextIO | BinaryIO | None = None
-) -> Iterator[Article | ReadFailure]:
+    paths: Sequence[str],
+    stdin: TextIO | BinaryIO | None = None,
+    id_root: str | None = None,
+    ignore: Iterable[str] = (),
+) -> Iterator[Article | ReadFailure | Unsupported]:
     """Yield every article (or read failure) found in `paths`, in order.
 
     Each path is a file, a folder (walked recursively in sorted order; hidden entries skipped;
-    only .txt .json .jsonl .ndjson .html .htm taken), or ``-`` for `stdin` (``sys.stdin`` when
+    files of other types yielded as `Unsupported`), or ``-`` for `stdin` (``sys.stdin`` when
     None). Memory use does not grow with the corpus: folders are walked lazily and JSON Lines
-    are streamed; only one file (or one .json document) is held at a time.
+    are streamed; only one file (or one .json document) is held at a time (and a digest per id).
+    Ids follow the module docstring; a second, different article with an id already given is a
+    `ReadFailure` naming the first.
     """
     ids = _Ids()
     seen_files: set[tuple[int, int]] = set()
+    for path in ignore:  # e.g. the run's own output file, when it lies inside an input folder
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        seen_files.add((st.st_dev, st.st_ino))
 
-    def read(path: str, root: str | None) -> Iterator[Article | ReadFailure]:
+    def read(path: str, root: str | None) -> Iterator[Article | ReadFailure | Unsupported]:
         try:
             st = os.stat(path)
         except OSError as e:
@@ -557,18 +621,25 @@ def iter_articles(
             if key in seen_files:
                 return
             seen_files.add(key)
-        yield from _read_file(path, ids.base(_stem(path), _qualified(path, root)))
+        yield from _read_file(path, path_id(path, id_root, root))
+
+    def checked(
+        items: Iterable[Article | ReadFailure | Unsupported],
+    ) -> Iterator[Article | ReadFailure | Unsupported]:
+        for item in items:
+            clash = ids.clash(item) if isinstance(item, Article) else None
+            yield clash if clash is not None else item
 
     for path in paths:
         if path == "-":
             stream = stdin if stdin is not None else sys.stdin
-            yield from _read_stdin(stream, ids.base(STDIN_ID, STDIN_ID))
+            yield from checked(_read_stdin(stream))
             continue
         if os.path.isdir(path):
             for found in _walk(path):
-                if isinstance(found, ReadFailure):
+                if isinstance(found, (ReadFailure, Unsupported)):
                     yield found
                 else:
-                    yield from read(found, path)
+                    yield from checked(read(found, path))
         else:
-            yield from read(path, None)
+            yield from checked(read(path, None))

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from indexer.dates import normalize_date
 from indexer.model import EXTRACTOR_VERSION
 from indexer.names import fold_name
 
@@ -81,11 +82,26 @@ def stamped(source: Mapping[str, Any], stamp: str) -> dict[str, Any]:
     return {**source, "indexed_at": stamp, TIME_FIELD: source.get(TIME_FIELD) or stamp}
 
 
+def dated(article: Mapping[str, Any]) -> dict[str, Any]:
+    """Article metadata with `published_at` in ISO 8601, or, when it cannot be read, moved to
+    `published_text` (records written by older versions, or by hand, may carry any date text)."""
+    meta = dict(article)
+    raw = meta.get("published_at")
+    if raw is not None:
+        iso, text = normalize_date(str(raw))
+        meta["published_at"] = iso
+        if text is not None:
+            meta["published_text"] = text
+    return meta
+
+
 def quote_document(record: Mapping[str, Any]) -> dict[str, Any]:
     """The quotes-index document for one record; the record is not modified."""
     doc = dict(record)
     doc["quote"] = quoted_words(record)
     article = record.get("article")
+    if isinstance(article, Mapping):
+        article = doc["article"] = dated(article)
     published = article.get("published_at") if isinstance(article, Mapping) else None
     if published:
         doc[TIME_FIELD] = published
@@ -105,7 +121,7 @@ def article_document_from_records(
     article_id: str, article: Mapping[str, Any] | None, records: Iterable[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """The articles-index document: the article's metadata and a summary of its attributions."""
-    meta = dict(article or {})
+    meta = dated(article or {})
     speakers: dict[str, None] = {}
     speaker_ids: dict[str, None] = {}
     quote_count = 0
@@ -126,6 +142,7 @@ def article_document_from_records(
         "url": meta.get("url"),
         "outlet": meta.get("outlet"),
         "published_at": meta.get("published_at"),
+        "published_text": meta.get("published_text"),
         TIME_FIELD: meta.get("published_at"),
         "reporters": list(meta.get("reporters") or []),
         "dateline": meta.get("dateline"),

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from indexer.dates import normalize_date
 from indexer.documents import BulkAction, article_document_from_records, quote_document, stamped
 from indexer.model import EXTRACTOR_VERSION, Article
 from indexer.store import (
@@ -321,14 +322,18 @@ def enrich(
                 article_id = f"{source_index}/{local_id or hit['_id']}"
                 report.articles_read += 1
                 pending.append(_Pending(hit, article_id, text_hash, enriched_before))
+                published_at, published_text = normalize_date(
+                    _scalar(_get(source, fields.date)) if fields.date else None
+                )
                 yield Article(
                     id=article_id,
                     text=text,
                     title=_scalar(_get(source, fields.title)) if fields.title else None,
                     url=_scalar(_get(source, fields.url)) if fields.url else None,
                     outlet=_scalar(_get(source, fields.outlet)) if fields.outlet else None,
-                    published_at=_scalar(_get(source, fields.date)) if fields.date else None,
+                    published_at=published_at,
                     origin=f"{source_index}/{hit['_id']}",
+                    published_text=published_text,
                 )
 
         def actions() -> Iterator[BulkAction]:

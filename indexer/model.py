@@ -21,9 +21,10 @@ class Article:
     title: str | None = None
     url: str | None = None
     outlet: str | None = None
-    published_at: str | None = None
+    published_at: str | None = None  # ISO 8601 (see `indexer.dates`)
     authors: list[str] = field(default_factory=list)
     origin: str = ""  # file (and line) the article came from, for error reports
+    published_text: str | None = None  # a publication date as written when it could not be read
 
     def metadata(self, reporters: list[str] | None = None, dateline: str | None = None) -> dict[str, Any]:
         return {
@@ -31,6 +32,7 @@ class Article:
             "url": self.url,
             "outlet": self.outlet,
             "published_at": self.published_at,
+            "published_text": self.published_text,
             "reporters": reporters if reporters is not None else list(self.authors),
             "dateline": dateline,
         }

@@ -10,9 +10,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, BinaryIO, TextIO
 
-from indexer.articles import ReadFailure, iter_articles, select_articles
+from indexer.articles import ReadFailure, Unsupported, iter_articles, select_articles
 from indexer.extract.engine import ArticleResult, Extractor
 from indexer.model import Article
+
+UNSUPPORTED_EXAMPLES = 3
 
 
 @dataclass
@@ -22,6 +24,21 @@ class RunSummary:
     attributions: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
     words: int = 0
+    unsupported: int = 0  # files inside folders of a type not read (story.xml)
+    unsupported_examples: list[str] = field(default_factory=list)  # the first few of them
+
+    dates_unread: int = 0  # publication dates kept as text (article.published_text)
+    dates_unread_examples: list[str] = field(default_factory=list)
+
+    def date_unread(self, article: Article) -> None:
+        self.dates_unread += 1
+        if len(self.dates_unread_examples) < UNSUPPORTED_EXAMPLES:
+            self.dates_unread_examples.append(f"{article.origin or article.id} {article.published_text!r}")
+
+    def skip_unsupported(self, item: Unsupported) -> None:
+        self.unsupported += 1
+        if len(self.unsupported_examples) < UNSUPPORTED_EXAMPLES:
+            self.unsupported_examples.append(item.origin)
 
     @property
     def failed(self) -> int:
@@ -33,8 +50,10 @@ def articles_of(
     summary: RunSummary,
     shard: tuple[int, int] | None = None,
     stdin: TextIO | BinaryIO | None = None,
+    id_root: str | None = None,
+    ignore: Sequence[str] = (),
 ) -> Iterator[Article]:
-    """The articles to extract; read failures go to the summary as they are met."""
+    """The articles to extract (not the files in `ignore`); read failures go to the summary."""
 
     def skipped(article: Article, reason: str) -> None:
         summary.articles_skipped_by_shard += 1
@@ -42,9 +61,14 @@ def articles_of(
     def failed(failure: ReadFailure) -> None:
         summary.failures.append((failure.origin, failure.reason))
 
-    for article in select_articles(iter_articles(paths, stdin=stdin), failed, shard=shard, skipped=skipped):
+    items = iter_articles(paths, stdin=stdin, id_root=id_root, ignore=ignore)
+    for article in select_articles(
+        items, failed, shard=shard, skipped=skipped, unsupported=summary.skip_unsupported
+    ):
         summary.articles_read += 1
         summary.words += len(article.text.split())
+        if article.published_text is not None:
+            summary.date_unread(article)
         yield article
 
 

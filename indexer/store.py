@@ -512,6 +512,7 @@ class LoadReport:
     articles_read: int = 0  # articles taken from the input (not counting those skipped)
     articles_failed: int = 0  # articles that could not be read or extracted
     articles_skipped: int = 0  # already done according to the checkpoint
+    articles_other_shards: int = 0  # left to the other machines by --shard
     articles_done: int = 0  # articles whose documents were all acknowledged in this run
     quotes: int = 0  # quote documents produced
     indexed: int = 0  # quote documents acknowledged
@@ -527,6 +528,21 @@ class LoadReport:
     problem_count: int = 0
     elapsed: float = 0.0
     dead_letter: str | None = None  # path, if anything was written to it
+    unsupported: int = 0  # files inside folders of a type not read (story.xml)
+    unsupported_examples: list[str] = field(default_factory=list)  # the first few of them
+
+    dates_unread: int = 0  # publication dates kept as text (article.published_text)
+    dates_unread_examples: list[str] = field(default_factory=list)
+
+    def date_unread(self, article: Any) -> None:
+        self.dates_unread += 1
+        if len(self.dates_unread_examples) < 3:
+            self.dates_unread_examples.append(f"{article.origin or article.id} {article.published_text!r}")
+
+    def skip_unsupported(self, item: Any) -> None:
+        self.unsupported += 1
+        if len(self.unsupported_examples) < 3:
+            self.unsupported_examples.append(str(item))
 
     @property
     def documents_failed(self) -> int:
@@ -983,7 +999,7 @@ def index_stream(
 
 def index_articles(
     client: Elasticsearch | None,
-    items: Iterable[Article | ReadFailure],
+    items: Iterable[Any],  # Article | ReadFailure | Unsupported, as `iter_articles` yields them
     extract: Callable[[Iterable[Article]], Iterable[ArticleResult]],
     *,
     checkpoint: Checkpoint | None = None,
@@ -1002,9 +1018,20 @@ def index_articles(
     def skipped(article: Article, reason: str) -> None:
         if reason == "done":
             report.articles_skipped += 1
+        else:
+            report.articles_other_shards += 1
 
-    wanted = select_articles(items, failed, shard=shard, done=checkpoint, skipped=skipped)
-    return index_stream(client, extract(wanted), checkpoint=checkpoint, report=report, **options)
+    selected = select_articles(
+        items, failed, shard=shard, done=checkpoint, skipped=skipped, unsupported=report.skip_unsupported
+    )
+
+    def wanted() -> Iterator[Article]:
+        for article in selected:
+            if article.published_text is not None:
+                report.date_unread(article)
+            yield article
+
+    return index_stream(client, extract(wanted()), checkpoint=checkpoint, report=report, **options)
 
 
 def iter_records(paths: Sequence[str]) -> Iterator[dict[str, Any] | ReadFailure]:

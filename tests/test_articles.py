@@ -14,6 +14,8 @@ import pytest
 
 from indexer.articles import (
     ReadFailure,
+    Unsupported,
+    content_id,
     in_shard,
     iter_articles,
     parse_shard,
@@ -25,8 +27,12 @@ from indexer.model import Article
 STORY = 'The bridge will reopen in May, the mayor said. "We are nearly done," she added.\n'
 
 
-def read(*paths: Path | str, stdin: io.StringIO | io.BytesIO | None = None) -> list[Article | ReadFailure]:
-    return list(iter_articles([str(p) for p in paths], stdin=stdin))
+def read(
+    *paths: Path | str, stdin: io.StringIO | io.BytesIO | None = None, id_root: Path | None = None
+) -> list[Article | ReadFailure | Unsupported]:
+    return list(
+        iter_articles([str(p) for p in paths], stdin=stdin, id_root=str(id_root) if id_root else None)
+    )
 
 
 def articles(items: list[Article | ReadFailure]) -> list[Article]:
@@ -90,14 +96,51 @@ def test_explicit_file_with_unknown_extension_is_read_as_text(tmp_path: Path) ->
     assert (art.id, art.text) == ("notes", STORY)
 
 
-def test_same_stem_in_two_folders_gets_unique_deterministic_ids(tmp_path: Path) -> None:
+def test_ids_are_paths_below_the_id_root_whatever_folder_is_named(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / "coll" / folder).mkdir(parents=True)
+        (tmp_path / "coll" / folder / "story.txt").write_text(f"Story from {folder}.", encoding="utf-8")
+    whole = [a.id for a in articles(read(tmp_path / "coll", id_root=tmp_path))]
+    assert whole == ["coll/a/story", "coll/b/story"]
+    # indexing one folder later, or one file, gives the same ids: nothing is overwritten or duplicated
+    assert [a.id for a in articles(read(tmp_path / "coll" / "b", id_root=tmp_path))] == ["coll/b/story"]
+    assert [a.id for a in articles(read(tmp_path / "coll/b/story.txt", id_root=tmp_path))] == ["coll/b/story"]
+
+
+def test_the_id_root_defaults_to_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "coll" / "a").mkdir(parents=True)
+    (tmp_path / "coll" / "a" / "story.txt").write_text(STORY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert [a.id for a in articles(read("coll"))] == ["coll/a/story"]
+    assert [a.id for a in articles(read("coll/a"))] == ["coll/a/story"]
+    monkeypatch.chdir(tmp_path / "coll")
+    assert [a.id for a in articles(read(tmp_path / "coll"))] == ["a/story"]
+
+
+def test_two_different_articles_with_one_id_are_an_error_naming_both(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "story.txt").write_text(f"Story from {folder}.", encoding="utf-8")
-    first = [a.id for a in articles(read(tmp_path / "a", tmp_path / "b"))]
-    again = [a.id for a in articles(read(tmp_path / "a", tmp_path / "b"))]
-    assert first == ["story", "b/story"]
-    assert again == first
+    # outside the id root, files take their path below the folder named: both are "story"
+    items = read(tmp_path / "a", tmp_path / "b", id_root=tmp_path / "elsewhere")
+    assert [a.id for a in articles(items)] == ["story"]
+    (failure,) = failures(items)
+    assert failure.origin == str(tmp_path / "b" / "story.txt")
+    assert str(tmp_path / "a" / "story.txt") in failure.reason and "--id-root" in failure.reason
+    (tmp_path / "a" / "story.text").write_text("Another story.", encoding="utf-8")
+    (failure,) = failures(read(tmp_path / "a"))
+    assert "story.t" in failure.reason and "rename one" in failure.reason
+    # the same article twice under one id is not an error
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "story.txt").write_text("Story from a.", encoding="utf-8")
+    assert failures(read(tmp_path / "a" / "story.txt", tmp_path / "c" / "story.txt")) == []
+
+
+def test_urls_and_id_fields_are_ids(tmp_path: Path) -> None:
+    lines = [{"text": "One.", "url": "https://example.test/one"}, {"text": "Two.", "id": "two", "url": "x"}]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert [a.id for a in articles(read(path))] == ["https://example.test/one", "two"]
 
 
 def test_same_file_named_twice_is_read_once(tmp_path: Path) -> None:
@@ -305,21 +348,30 @@ def test_folder_walk_is_sorted_recursive_and_filters_extensions(tmp_path: Path) 
     (tmp_path / "sub" / "d.jsonl").write_text(json.dumps({"text": "Dee story."}) + "\n", encoding="utf-8")
     (tmp_path / "z.htm").write_text(PAGE, encoding="utf-8")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
-    (tmp_path / "notes.md").write_text("Not taken from a folder.", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("Not taken from a folder: a README is no article.", encoding="utf-8")
+    (tmp_path / "notes.text").write_text("A .text file is.", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("Hidden.", encoding="utf-8")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "e.txt").write_text("Hidden too.", encoding="utf-8")
+    (tmp_path / "story.xml").write_text("<story>Not read.</story>", encoding="utf-8")
+    (tmp_path / "NOTES").write_text("No extension: not taken from a folder.", encoding="utf-8")
     items = read(tmp_path)
     assert failures(items) == []
-    assert [a.id for a in articles(items)] == ["a", "b", "c", "d-1", "z"]
+    assert [a.id for a in articles(items)] == ["a", "b", "notes", "sub/c", "sub/d-1", "z"]
+    unsupported = [i.origin for i in items if isinstance(i, Unsupported)]
+    assert unsupported == [str(tmp_path / n) for n in ("NOTES", "notes.md", "photo.jpg", "story.xml")]
+    # named by themselves, any file is read as text
+    named = articles(read(tmp_path / "NOTES", tmp_path / "notes.md"))
+    assert [a.id for a in named] == ["NOTES", "notes"]
 
 
 # --------------------------------------------------------------------------- stdin
 
 
-def test_stdin_plain_text_is_one_article_with_id_stdin() -> None:
+def test_stdin_plain_text_is_one_article_named_by_its_content() -> None:
     art = only_article(read("-", stdin=io.StringIO("  Plain story.\r\nSecond line.\n")))
-    assert (art.id, art.origin) == ("stdin", "stdin")
+    assert (art.id, art.origin) == (content_id("  Plain story.\r\nSecond line.\n"), "stdin")
+    assert art.id.startswith("text-") and len(art.id) == 21
     assert art.text == "  Plain story.\r\nSecond line.\n"
 
 
@@ -331,7 +383,7 @@ def test_stdin_bytes_plain_text_keeps_crlf() -> None:
 def test_stdin_json_lines_text_stream() -> None:
     data = "\n" + json.dumps({"text": "One."}) + "\n{bad\n" + json.dumps({"text": "Three.", "id": "x"}) + "\n"
     items = read("-", stdin=io.StringIO(data))
-    assert [(a.id, a.text) for a in articles(items)] == [("stdin-2", "One."), ("x", "Three.")]
+    assert [(a.id, a.text) for a in articles(items)] == [(content_id("One."), "One."), ("x", "Three.")]
     assert [f.origin for f in failures(items)] == ["stdin:3"]
 
 

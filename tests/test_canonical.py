@@ -143,7 +143,7 @@ def test_indexing_the_samples_merges_a_surname_across_articles(es: EsTarget) -> 
     names = store.ensure_indices(es.client, es.alias, es.articles_alias)
     with Extractor(workers=1) as extractor:
         report = store.index_articles(
-            es.client, iter_articles([str(samples)]), extractor.extract, names=names
+            es.client, iter_articles([str(samples)], id_root=str(samples)), extractor.extract, names=names
         )
     assert report.ok
     before = _names(es)

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from indexer.articles import iter_articles
+from indexer.articles import content_id, iter_articles
 from indexer.extract.engine import Extractor
 from indexer.model import Article
 
@@ -77,9 +77,12 @@ def test_help_lists_the_commands() -> None:
 # --------------------------------------------------------------------------- extract
 
 
-def test_extract_samples_writes_one_line_per_attribution(tmp_path: Path) -> None:
+def test_extract_samples_writes_one_line_per_attribution(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(SAMPLES.parent)
     out = tmp_path / "quotes.jsonl"
-    result = invoke("extract", str(SAMPLES), "-o", str(out))
+    result = invoke("extract", "samples", "-o", str(out))
     assert result.exit_code == 0, result.stderr
     extractor = Extractor()
     expected = sum(
@@ -90,10 +93,10 @@ def test_extract_samples_writes_one_line_per_attribution(tmp_path: Path) -> None
     records = jsonl(out.read_text(encoding="utf-8"))
     assert len(records) == expected > 0
     assert {r["article_id"] for r in records} == {
-        "harbor-strike",
-        "harbor-talks",
-        "council-budget-vote",
-        "flood-briefing",
+        "samples/harbor-strike",  # files: the path below the current folder
+        "samples/harbor-talks",
+        "council-budget-vote",  # the JSON article's own id
+        "https://example.org/news/flood-briefing",  # the HTML page's canonical URL
     }
 
 
@@ -105,7 +108,7 @@ def test_extract_summary_counts_articles_and_attributions(tmp_path: Path) -> Non
 
 
 def test_extract_writes_to_stdout_by_default() -> None:
-    result = invoke("extract", str(SAMPLES / "harbor-strike.txt"))
+    result = invoke("extract", str(SAMPLES / "harbor-strike.txt"), "--id-root", str(SAMPLES))
     assert result.exit_code == 0
     records = jsonl(result.stdout)
     assert records and {r["article_id"] for r in records} == {"harbor-strike"}
@@ -115,7 +118,7 @@ def test_extract_reads_plain_text_from_stdin() -> None:
     result = invoke("extract", "-", stdin='"The ferry runs on Sunday," said Captain Ruth Ambrose.\n')
     assert result.exit_code == 0, result.stderr
     (record,) = jsonl(result.stdout)
-    assert record["article_id"] == "stdin"
+    assert record["article_id"] == content_id('"The ferry runs on Sunday," said Captain Ruth Ambrose.\n')
     assert record["text"] == "The ferry runs on Sunday,"
     assert record["speaker"]["name"] == "Ruth Ambrose"
 

@@ -244,7 +244,9 @@ def extractor() -> Extractor:
 def results(extractor: Extractor) -> dict[str, ArticleResult]:
     articles = list(iter_articles([str(f) for f in FILES]))
     assert all(isinstance(a, Article) for a in articles), articles
-    return {r.article.id: r for r in extractor.extract(a for a in articles if isinstance(a, Article))}
+    # keyed by file name: ids of files are paths below the current folder ("samples/harbor-strike")
+    results = extractor.extract(a for a in articles if isinstance(a, Article))
+    return {r.article.id.rsplit("/", 1)[-1]: r for r in results}
 
 
 def found(result: ArticleResult, anchor: str) -> Attribution:

@@ -18,7 +18,9 @@ SAMPLES = [REPO / "samples", REPO / "tests" / "data"]
 
 
 def sample_articles() -> list[Article]:
-    found = [a for a in iter_articles([str(p) for p in SAMPLES]) if not isinstance(a, ReadFailure)]
+    items = list(iter_articles([str(p) for p in SAMPLES]))
+    assert not [i for i in items if isinstance(i, ReadFailure)]
+    found = [a for a in items if isinstance(a, Article)]
     assert len(found) >= 4
     return found
 

@@ -108,7 +108,9 @@ def measure(
             records = [
                 rec
                 for result in extractor.extract(
-                    a for a in iter_articles([str(Path(heldout) / "text")]) if isinstance(a, Article)
+                    a
+                    for a in iter_articles([str(Path(heldout) / "text")], id_root=str(Path(heldout) / "text"))
+                    if isinstance(a, Article)  # ids are the file stems, as the gold's
                 )
                 for rec in result.records()
             ]

@@ -1,0 +1,121 @@
+"""A researcher's first hour, on the real node: ids that do not depend on the run, files of types
+not read counted and named, publication dates Elasticsearch accepts. All article text is made up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from indexer.dates import normalize_date
+
+STORY_A = 'The bridge will reopen in May, Mayor Ann Lee said on Tuesday. "We are nearly done," she said.\n'
+STORY_B = 'The ferry will stop in June, said Tom Reyes, the harbor master. "The boats are old," he said.\n'
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+def count(es: Any, index: str) -> int:
+    es.client.indices.refresh(index=index)
+    return int(es.client.count(index=index)["count"])
+
+
+@pytest.mark.es
+def test_indexing_one_folder_later_gives_the_same_ids(
+    es: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for folder, story in (("a", STORY_A), ("b", STORY_B)):
+        (tmp_path / "coll" / folder).mkdir(parents=True)
+        (tmp_path / "coll" / folder / "story.txt").write_text(story, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli("index", "coll", "--es-url", es.url, "--index", es.alias, "--no-merge-names")
+    assert result.exit_code == 0, result.output
+    quotes = count(es, es.alias)
+    assert quotes >= 4 and count(es, es.articles_alias) == 2
+    # before: coll/b/story.txt got the bare stem here and another id in the run above
+    result = cli("index", "coll/b", "--es-url", es.url, "--index", es.alias, "--no-merge-names")
+    assert result.exit_code == 0, result.output
+    assert count(es, es.alias) == quotes  # no quote duplicated
+    ids = {h["_id"] for h in es.client.search(index=es.articles_alias, size=10)["hits"]["hits"]}
+    assert ids == {"coll/a/story", "coll/b/story"}  # no article document overwritten by another
+
+
+def test_two_articles_under_one_id_are_an_error_naming_both(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text(STORY_A, encoding="utf-8")
+    (tmp_path / "x.text").write_text(STORY_B, encoding="utf-8")
+    result = cli("extract", str(tmp_path), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert "x.txt: id 'x' is also the id of" in result.stderr and "x.text" in result.stderr
+
+
+def test_unsupported_files_are_counted_and_named(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text(STORY_A, encoding="utf-8")
+    (tmp_path / "story.xml").write_text("<story>Not read.</story>", encoding="utf-8")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 binary")
+    (tmp_path / "notes.text").write_text(STORY_B, encoding="utf-8")
+    (tmp_path / "README").write_text("About this folder.", encoding="utf-8")  # no extension: not read
+    result = cli("extract", str(tmp_path), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 0, result.output
+    assert "articles read: 2" in result.stderr  # the output file inside the folder is not read back
+    assert "skipped (unsupported): 3, e.g. README, scan.pdf, story.xml" in result.stderr
+
+
+def test_a_run_that_reads_nothing_exits_non_zero(tmp_path: Path) -> None:
+    (tmp_path / "story.xml").write_text("<story>Not read.</story>", encoding="utf-8")
+    result = cli("extract", str(tmp_path), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert "skipped (unsupported): 1, e.g. story.xml" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == f"error: no articles read from {tmp_path}"
+
+
+@pytest.mark.es
+def test_an_index_run_that_reads_nothing_exits_non_zero(es: Any, tmp_path: Path) -> None:
+    (tmp_path / "story.xml").write_text("<story>Not read.</story>", encoding="utf-8")
+    result = cli("index", str(tmp_path), "--es-url", es.url, "--index", es.alias)
+    assert result.exit_code == 1
+    assert "error: no articles read" in result.stderr
+
+
+DATES = {
+    "rss": ("Sat, 14 Mar 2026 10:00:00 GMT", "2026-03-14T10:00:00+00:00"),
+    "words": ("March 14, 2026", "2026-03-14"),
+    "day-first": ("14/03/2026", "2026-03-14"),
+    "iso": ("2026-03-14", "2026-03-14"),
+    "not-a-date": ("yesterday", None),
+}
+
+
+@pytest.mark.parametrize("name", list(DATES))
+def test_dates_are_normalised_to_iso_8601(name: str) -> None:
+    written, iso = DATES[name]
+    assert normalize_date(written) == ((iso, None) if iso else (None, written))
+
+
+@pytest.mark.es
+def test_quotes_with_any_date_are_indexed(es: Any, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    lines = [{"id": name, "text": STORY_A, "date": written} for name, (written, _) in DATES.items()]
+    feed.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    extracted = tmp_path / "q.jsonl"
+    assert cli("extract", str(feed), "-o", str(extracted)).exit_code == 0
+    expected = len(extracted.read_text(encoding="utf-8").splitlines())
+    result = cli("index", str(feed), "--es-url", es.url, "--index", es.alias, "--no-merge-names")
+    # before: the RSS, worded and day-first dates were refused and their quotes dead-lettered
+    assert result.exit_code == 0, result.output
+    assert "failed: 0" in result.stderr
+    assert "dates not read: 1, kept as text in article.published_text" in result.stderr
+    assert count(es, es.alias) == expected
+    docs = es.client.search(index=es.articles_alias, size=10)["hits"]["hits"]
+    got = {d["_id"]: (d["_source"]["published_at"], d["_source"]["published_text"]) for d in docs}
+    assert got == {name: (iso, None if iso else written) for name, (written, iso) in DATES.items()}
+    # a date range search finds the quotes whose date was written in words
+    hits = es.client.count(
+        index=es.alias, query={"range": {"article.published_at": {"gte": "2026-03-14", "lte": "2026-03-14"}}}
+    )["count"]
+    assert hits == expected * 4 // 5
