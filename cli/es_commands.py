@@ -111,13 +111,14 @@ def _prepare(client: Any, alias: str, reindex: bool, dry_run: str | None) -> Ind
     return names
 
 
-def _checkpoint(path: str | None, alias: str, dry_run: str | None) -> Any:
-    from indexer.store import Checkpoint, StoreError
+def _checkpoint(path: str | None, alias: str, dry_run: str | None, client: Any = None) -> Any:
+    """The run's checkpoint, bound to the cluster and the index the alias writes to."""
+    from indexer.store import Checkpoint, StoreError, index_identity
 
     if path is None or dry_run is not None:
         return None
     try:
-        return Checkpoint(path, alias)
+        return Checkpoint(path, alias, index_identity(client, alias) if client is not None else None)
     except StoreError as exc:
         raise _fail(str(exc), 2) from None
 
@@ -279,7 +280,7 @@ def index(
         raise _fail(str(exc), 2) from None
     client = None if dry_run is not None else _connect(es_url, api_key, username, password, ca_certs)
     names = _prepare(client, index_name, reindex, dry_run)
-    ck = _checkpoint(checkpoint, index_name, dry_run)
+    ck = _checkpoint(checkpoint, index_name, dry_run, client)
     try:
         extractor = Extractor(model, workers=workers, choice=model_dir)
     except (ModelNotFound, ModelError) as exc:
@@ -328,7 +329,7 @@ def load(
 
     client = None if dry_run is not None else _connect(es_url, api_key, username, password, ca_certs)
     names = _prepare(client, index_name, reindex, dry_run)
-    ck = _checkpoint(checkpoint, index_name, dry_run)
+    ck = _checkpoint(checkpoint, index_name, dry_run, client)
 
     def run(progress: Any) -> LoadReport:
         return load_records(

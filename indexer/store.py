@@ -421,22 +421,73 @@ def reindex(
 # --------------------------------------------------------------------------- checkpoint
 
 
+def index_identity(client: Elasticsearch, alias: str) -> dict[str, str]:
+    """The cluster and the concrete index an alias writes to, by uuid: what a checkpoint belongs to.
+    A deleted and recreated index has another uuid, though its name may be the same."""
+    with _translate_errors(client):
+        cluster = str(client.info()["cluster_uuid"])
+        index = _write_index(client, alias) or alias
+        settings = client.indices.get_settings(index=index, name="index.uuid", flat_settings=True).body
+    (only,) = settings.values()
+    return {"cluster_uuid": cluster, "index": index, "index_uuid": str(only["settings"]["index.uuid"])}
+
+
 class Checkpoint:
     """Article ids whose documents were all acknowledged, kept in an append-only NDJSON file.
 
-    The first line names the alias; a checkpoint made for another alias is refused (resuming into
-    the wrong index would skip articles that are not there). A torn last line (crash while writing)
-    is ignored. Lines are flushed as they are written.
+    The first line is a header: the alias, and (when `identity` is given) the uuids of the cluster
+    and of the index it was made for. A checkpoint for another alias, cluster or index (deleted and
+    recreated, even under the same name) is refused: resuming would skip articles that are not
+    there. So is a file that is not a checkpoint. A torn last line (crash while writing) is ignored.
+    Lines are flushed as they are written.
     """
 
-    def __init__(self, path: str | os.PathLike[str], alias: str) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], alias: str, identity: Mapping[str, str] | None = None
+    ) -> None:
         self.path = Path(path)
         self.alias = alias
+        self.identity = dict(identity) if identity is not None else None
         self.done: set[str] = set()
         self._file: IO[str] | None = None
         self._lock = threading.Lock()
         if self.path.exists():
             self._read()
+
+    def _header(self) -> dict[str, str]:
+        return {"checkpoint_alias": self.alias, **(self.identity or {})}
+
+    def _check_header(self, entry: Any) -> None:
+        if not isinstance(entry, dict) or "checkpoint_alias" not in entry:
+            raise StoreError(
+                f"{self.path} is not a checkpoint file (its first line is not the header quotes writes); "
+                "pass another --checkpoint file"
+            )
+        if entry["checkpoint_alias"] != self.alias:
+            raise StoreError(
+                f"checkpoint {self.path} was made for index {entry['checkpoint_alias']!r}, "
+                f"not {self.alias!r}; pass another --checkpoint file"
+            )
+        if self.identity is None:
+            return
+        if "index_uuid" not in entry:
+            raise StoreError(
+                f"checkpoint {self.path} does not say which index it belongs to (an older version made it); "
+                "delete it to index everything again"
+            )
+        if entry.get("cluster_uuid") != self.identity["cluster_uuid"]:
+            raise StoreError(
+                f"checkpoint {self.path} was made on another Elasticsearch cluster "
+                f"({entry.get('cluster_uuid')}, not {self.identity['cluster_uuid']}); "
+                "delete it or pass another --checkpoint file"
+            )
+        if entry["index_uuid"] != self.identity["index_uuid"]:
+            raise StoreError(
+                f"checkpoint {self.path} was made for index {entry.get('index', '?')} "
+                f"(uuid {entry['index_uuid']}), and {self.alias!r} is now {self.identity['index']} "
+                f"(uuid {self.identity['index_uuid']}): the index was deleted, recreated or reindexed, "
+                "so the articles it lists may not be there; delete the checkpoint to index them again"
+            )
 
     def _read(self) -> None:
         try:
@@ -445,20 +496,18 @@ class Checkpoint:
                     try:
                         entry = json.loads(line)
                     except json.JSONDecodeError:
+                        if i == 0:
+                            self._check_header(None)
                         continue
-                    if not isinstance(entry, dict):
+                    if i == 0:
+                        self._check_header(entry)
                         continue
-                    if i == 0 and "checkpoint_alias" in entry:
-                        if entry["checkpoint_alias"] != self.alias:
-                            raise StoreError(
-                                f"checkpoint {self.path} was made for index {entry['checkpoint_alias']!r}, "
-                                f"not {self.alias!r}; pass another --checkpoint file"
-                            )
-                        continue
-                    if isinstance(entry.get("article_id"), str):
+                    if isinstance(entry, dict) and isinstance(entry.get("article_id"), str):
                         self.done.add(entry["article_id"])
         except OSError as exc:
             raise StoreError(f"cannot read checkpoint {self.path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            self._check_header(None)
 
     def __contains__(self, article_id: object) -> bool:
         return article_id in self.done
@@ -477,7 +526,7 @@ class Checkpoint:
                 except OSError as exc:
                     raise StoreError(f"cannot write checkpoint {self.path}: {exc.strerror or exc}") from None
                 if new:
-                    self._file.write(json.dumps({"checkpoint_alias": self.alias}) + "\n")
+                    self._file.write(json.dumps(self._header()) + "\n")
             self._file.write(json.dumps({"article_id": article_id}, ensure_ascii=False) + "\n")
             self._file.flush()
             self.done.add(article_id)

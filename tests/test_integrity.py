@@ -119,3 +119,44 @@ def test_quotes_with_any_date_are_indexed(es: Any, tmp_path: Path) -> None:
         index=es.alias, query={"range": {"article.published_at": {"gte": "2026-03-14", "lte": "2026-03-14"}}}
     )["count"]
     assert hits == expected * 4 // 5
+
+
+@pytest.mark.es
+def test_a_checkpoint_of_a_deleted_index_is_refused(es: Any, tmp_path: Path) -> None:
+    from tests.conftest import drop_aliases
+
+    (tmp_path / "a.txt").write_text(STORY_A, encoding="utf-8")
+    ck = tmp_path / "run.ckpt"
+    args = (
+        "index",
+        str(tmp_path / "a.txt"),
+        "--es-url",
+        es.url,
+        "--index",
+        es.alias,
+        "--checkpoint",
+        str(ck),
+    )
+    assert cli(*args).exit_code == 0
+    assert count(es, es.alias) > 0
+    drop_aliases(es.client, es.alias, es.articles_alias)  # the user deletes the indices
+    # before: "skipped (checkpoint): 1", exit 0, and an empty index
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "the index was deleted, recreated or reindexed" in result.stderr
+    ck.unlink()
+    assert cli(*args).exit_code == 0
+    assert count(es, es.alias) > 0
+
+
+@pytest.mark.es
+def test_a_file_that_is_not_a_checkpoint_is_refused(es: Any, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY_A, encoding="utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", encoding="utf-8")
+    result = cli(
+        "index", str(tmp_path / "a.txt"), "--es-url", es.url, "--index", es.alias, "--checkpoint", str(notes)
+    )
+    assert result.exit_code == 2
+    assert "is not a checkpoint file" in result.stderr
+    assert notes.read_text(encoding="utf-8") == "my notes\n"  # left as it was
