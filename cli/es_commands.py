@@ -358,7 +358,9 @@ def _highlighted(fragment: str) -> Any:
 
 
 def search(
-    query: Annotated[str, typer.Argument(help='Words to find in the quotes; "phrase", -not, a|b work.')] = "",
+    query: Annotated[
+        str, typer.Argument(help='Words to find in the quotes; "phrases", AND, OR, NOT (or + | -) work.')
+    ] = "",
     speaker: Annotated[
         str | None, typer.Option(help="Speaker name, any case, accents optional, partial ok (e.g. salami).")
     ] = None,
@@ -384,9 +386,13 @@ def search(
 
     Example: quotes search "nuclear deal" --speaker salami --since 2016-01-01
     """
-    from indexer.search import QuoteFilter, SearchError, search_quotes
+    from indexer.search import QuoteFilter, SearchError, build_query, search_quotes
 
     where = QuoteFilter(query, speaker, anonymous, type_, outlet, since, until)
+    try:
+        build_query(where)  # a bad filter fails before connecting
+    except SearchError as exc:
+        raise _fail(str(exc)) from None
     client = _connect(es_url, api_key, username, password, ca_certs)
     try:
         hits = search_quotes(client, where, size=size, index=index_name)

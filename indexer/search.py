@@ -1,7 +1,8 @@
 """Search the attribution index: full-text quotes with filters, and the most quoted speakers.
 
 The query text goes through ``simple_query_string``, which never fails on user syntax (an
-unbalanced quote or parenthesis is taken literally). Speaker names are matched on
+unbalanced quote or parenthesis is taken literally), after AND, OR and NOT are turned into its
+``+``, ``|`` and ``-`` (`user_query`). Speaker names are matched on
 ``speaker.name_folded`` (lower-case, no diacritics, see `fold_name`), word by word, each word as
 the start of a word of the name: "salami" finds "Hossein Salami", "jose" finds "José Ñúñez".
 Only core Elasticsearch features are used (no analysis plugins).
@@ -44,9 +45,36 @@ def check_date(option: str, value: str) -> str:
     return text
 
 
+_BOOLEAN = {"AND": "+", "OR": "|", "NOT": "-"}
+_TOKEN = re.compile(r'"[^"]*"?|\S+')
+
+
+def user_query(text: str) -> str:
+    """The words a user types, in ``simple_query_string`` syntax: AND, OR and NOT (upper case, as
+    in most search boxes) become ``+``, ``|`` and ``-``; "phrases" and everything else pass as they
+    are. ``simple_query_string`` never fails on what is left (an unbalanced quote is literal)."""
+    out: list[str] = []
+    negate = False
+    for token in _TOKEN.findall(text):
+        op = _BOOLEAN.get(token)
+        if op == "-":
+            negate = True
+            continue
+        if op is not None:
+            if out and out[-1] not in ("+", "|"):
+                out.append(op)
+            continue
+        out.append(("-" if negate else "") + token)
+        negate = False
+    while out and out[-1] in ("+", "|"):
+        out.pop()
+    return " ".join(out)
+
+
 def speaker_query(name: str) -> dict[str, Any] | None:
-    """Every word of `name` (folded) must start a word of the speaker's folded name or mention."""
-    words = fold_name(name).split()
+    """Every word of `name` (folded; hyphens split words) must start a word of the speaker's folded
+    name or mention, or a part of a hyphenated one: "whitaker" finds "Helen Marsh-Whitaker"."""
+    words = fold_name(name).replace("-", " ").split()
     if not words:
         return None
     clauses = []
@@ -58,6 +86,7 @@ def speaker_query(name: str) -> dict[str, Any] | None:
                     "should": [
                         {"prefix": {"speaker.name_folded": {"value": word}}},
                         {"wildcard": {"speaker.name_folded": {"value": f"* {escaped}*"}}},
+                        {"wildcard": {"speaker.name_folded": {"value": f"*-{escaped}*"}}},
                     ],
                     "minimum_should_match": 1,
                 }
@@ -85,7 +114,8 @@ class QuoteFilter:
 
 def build_query(where: QuoteFilter) -> dict[str, Any]:
     """The Elasticsearch query for a filter (pure; `search_quotes` sends it)."""
-    if where.type is not None and where.type not in QUOTE_TYPES:
+    quote_type = where.type.strip().lower() if where.type is not None else None
+    if quote_type is not None and quote_type not in QUOTE_TYPES:
         raise SearchError(f"unknown quote type {where.type!r}; use one of {', '.join(QUOTE_TYPES)}")
     filters: list[dict[str, Any]] = []
     if where.speaker and where.speaker.strip():
@@ -95,8 +125,8 @@ def build_query(where: QuoteFilter) -> dict[str, Any]:
         filters.append(clause)
     if where.anonymous is not None:
         filters.append({"term": {"speaker.anonymous": where.anonymous}})
-    if where.type is not None:
-        filters.append({"term": {"type": where.type}})
+    if quote_type is not None:
+        filters.append({"term": {"type": quote_type}})
     if where.outlet:
         filters.append({"term": {"article.outlet": where.outlet}})
     if where.since or where.until:
@@ -110,7 +140,7 @@ def build_query(where: QuoteFilter) -> dict[str, Any]:
     if where.has_text:
         must = {
             "simple_query_string": {
-                "query": where.query,
+                "query": user_query(where.query),
                 "fields": ["quote"],
                 "default_operator": "and",
                 "lenient": True,

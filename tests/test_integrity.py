@@ -160,3 +160,62 @@ def test_a_file_that_is_not_a_checkpoint_is_refused(es: Any, tmp_path: Path) -> 
     assert result.exit_code == 2
     assert "is not a checkpoint file" in result.stderr
     assert notes.read_text(encoding="utf-8") == "my notes\n"  # left as it was
+
+
+@pytest.fixture
+def small_index(es: Any) -> str:
+    from indexer import store
+    from indexer.documents import record_actions
+    from tests.conftest import make_record
+
+    records = [
+        make_record(1, 0, name="Helen Marsh-Whitaker", text="The budget is balanced this year."),
+        make_record(
+            1, 1, name="Helen Marsh-Whitaker", text="The library will close at six.", type="indirect"
+        ),
+        make_record(2, 0, name="Tom Reyes", text="Nobody asked about the ferry."),
+    ]
+    names = store.ensure_indices(es.client, es.alias, es.articles_alias)
+    report = store.load(
+        es.client,
+        record_actions(records, names.quotes_alias, names.articles_alias),
+        indices=[names.quotes_alias, names.articles_alias],
+    )
+    assert report.indexed == 3
+    return str(es.alias)
+
+
+def search_texts(es: Any, index: str, *args: str) -> list[str]:
+    result = cli("search", *args, "--json", "--es-url", es.url, "--index", index, "--size", "20")
+    assert result.exit_code == 0, result.output
+    return sorted(json.loads(line)["text"] for line in result.stdout.splitlines() if line.strip())
+
+
+@pytest.mark.es
+def test_boolean_words_work_in_searches(es: Any, small_index: str) -> None:
+    budget, library, ferry = (
+        "The budget is balanced this year.",
+        "The library will close at six.",
+        "Nobody asked about the ferry.",
+    )
+    # before: 'budget OR library' found nothing
+    assert search_texts(es, small_index, "budget OR library") == sorted([budget, library])
+    assert search_texts(es, small_index, "budget | library") == sorted([budget, library])
+    assert search_texts(es, small_index, "budget AND library") == []
+    assert search_texts(es, small_index, "the NOT budget") == sorted([library, ferry])
+    assert search_texts(es, small_index, '"close at six" OR ferry') == sorted([library, ferry])
+    assert search_texts(es, small_index, "AND OR NOT") == []  # never an error
+
+
+@pytest.mark.es
+def test_type_in_any_case_and_hyphenated_names(es: Any, small_index: str) -> None:
+    assert len(search_texts(es, small_index, "--type", "DIRECT")) == 2
+    for name in ("whitaker", "helen marsh whitaker", "Marsh-Whitaker", "marsh"):
+        assert len(search_texts(es, small_index, "--speaker", name)) == 2, name
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-45"])
+def test_bad_dates_in_a_search_are_one_line_errors(value: str) -> None:
+    result = cli("search", "x", "--since", value, "--es-url", "http://127.0.0.1:9")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "is not a date" in result.stderr
