@@ -111,6 +111,16 @@ def _prepare(client: Any, alias: str, reindex: bool, dry_run: str | None) -> Ind
     return names
 
 
+def _check_dead_letter(path: str, dry_run: str | None) -> None:
+    from indexer.store import StoreError, check_dead_letter
+
+    if dry_run is None:
+        try:
+            check_dead_letter(path)
+        except StoreError as exc:
+            raise _fail(str(exc), 2) from None
+
+
 def _checkpoint(path: str | None, alias: str, dry_run: str | None, client: Any = None) -> Any:
     """The run's checkpoint, bound to the cluster and the index the alias writes to."""
     from indexer.store import Checkpoint, StoreError, index_identity
@@ -278,6 +288,7 @@ def index(
         shard_spec = parse_shard(shard) if shard is not None else None
     except ValueError as exc:
         raise _fail(str(exc), 2) from None
+    _check_dead_letter(dead_letter, dry_run)
     client = None if dry_run is not None else _connect(es_url, api_key, username, password, ca_certs)
     names = _prepare(client, index_name, reindex, dry_run)
     ck = _checkpoint(checkpoint, index_name, dry_run, client)
@@ -327,6 +338,7 @@ def load(
     """
     from indexer.store import load_records
 
+    _check_dead_letter(dead_letter, dry_run)
     client = None if dry_run is not None else _connect(es_url, api_key, username, password, ca_certs)
     names = _prepare(client, index_name, reindex, dry_run)
     ck = _checkpoint(checkpoint, index_name, dry_run, client)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -90,6 +91,7 @@ def extract(
         extractor.close()
         raise fail(f"cannot write {output}: {exc.strerror}", 2) from exc
     own = [] if out is sys.stdout else [str(output)]  # never read the output back as an article
+    where = "standard output" if out is sys.stdout else str(output)
     with extractor:
         try:
             write_jsonl(
@@ -98,9 +100,14 @@ def extract(
                 ),
                 out,
             )
+            out.flush()
+        except OSError as exc:  # a full disk, /dev/full, a closed pipe
+            print_summary(summary)
+            raise fail(f"cannot write {where}: {exc.strerror or exc}; the output is incomplete", 1) from None
         finally:
             if out is not sys.stdout:
-                out.close()
+                with contextlib.suppress(OSError):  # reported above: close re-raises the failed flush
+                    out.close()
     print_summary(summary)
     if summary.failed:
         raise typer.Exit(1)

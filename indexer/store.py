@@ -101,14 +101,15 @@ def redact_url(url: str) -> str:
     """The URL without user name and password (``https://user:pw@host`` -> ``https://host``)."""
     try:
         parts = urlsplit(url)
-    except ValueError:
-        return "<invalid URL>"
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = f"{host}:{parts.port}" if parts.port else host
+    except ValueError:  # e.g. a port out of range: show the host part only, never the credentials
+        netloc = url.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]
+        return f"{url.split('://', 1)[0]}://{netloc}" if "://" in url else "<invalid URL>"
     return urlunsplit(SplitResult(parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
@@ -184,8 +185,14 @@ def describe_error(exc: BaseException) -> str:
     from elasticsearch import ApiError
 
     if isinstance(exc, ApiError):
-        reason = _error_reason(exc.body.get("error") if isinstance(exc.body, dict) else exc.body)
-        return f"HTTP {exc.status_code}: {reason or exc.message}"
+        body = exc.body
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        if isinstance(body, str) and body.lstrip().startswith("<"):
+            return f"HTTP {exc.status_code}: a web page, not an Elasticsearch answer (is the URL right?)"
+        reason = _error_reason(body.get("error") if isinstance(body, dict) else body)
+        text = f"HTTP {exc.status_code}: {reason or exc.message}"
+        return text if len(text) <= 300 else text[:300] + "..."
     text = str(exc).splitlines()[0] if str(exc) else ""
     errno = re.search(r"\[Errno -?\d+\] [^)'\"]+", text)  # the OS reason inside nested wrappers
     if errno:
@@ -430,6 +437,21 @@ def index_identity(client: Elasticsearch, alias: str) -> dict[str, str]:
         settings = client.indices.get_settings(index=index, name="index.uuid", flat_settings=True).body
     (only,) = settings.values()
     return {"cluster_uuid": cluster, "index": index, "index_uuid": str(only["settings"]["index.uuid"])}
+
+
+def check_dead_letter(path: str | os.PathLike[str]) -> None:
+    """Fail now, with one line, if the dead-letter file could not be written when a document is
+    refused (it is only created then)."""
+    p = Path(path)
+    parent = p.parent
+    if p.is_dir():
+        raise StoreError(f"dead-letter path {p} is a folder; pass a file with --dead-letter")
+    if not parent.is_dir():
+        raise StoreError(f"dead-letter file {p}: folder {parent} does not exist; pass --dead-letter FILE")
+    if not os.access(p if p.exists() else parent, os.W_OK):
+        raise StoreError(
+            f"dead-letter file {p} cannot be written (permission denied); pass --dead-letter FILE"
+        )
 
 
 class Checkpoint:

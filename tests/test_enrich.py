@@ -14,7 +14,7 @@ from conftest import drop_aliases
 from typer.testing import CliRunner
 
 from cli.main import app
-from indexer.articles import iter_articles
+from indexer.articles import Unsupported, iter_articles
 from indexer.enrich import EnrichError, SourceFields, enrich, parse_query
 from indexer.extract.engine import ArticleResult, Extractor
 from indexer.model import EXTRACTOR_VERSION, Article
@@ -45,7 +45,9 @@ def extractor() -> Extractor:
 def _sample_docs() -> dict[str, dict[str, Any]]:
     """Source documents by _id: the samples and one article without quotes."""
     docs: dict[str, dict[str, Any]] = {}
-    for article in iter_articles([str(SAMPLES)]):
+    for article in iter_articles([str(SAMPLES)], id_root=str(SAMPLES)):
+        if isinstance(article, Unsupported):
+            continue  # samples/README.md
         assert isinstance(article, Article)
         doc = {"body": article.text, "headline": article.title, "section": "city"}
         if article.published_at:
@@ -54,7 +56,8 @@ def _sample_docs() -> dict[str, dict[str, Any]]:
             doc["link"] = article.url
         if article.outlet:
             doc["site"] = article.outlet
-        docs[f"doc-{article.id}"] = doc
+        key = article.id if "/" not in article.id else Path(article.origin).stem  # the HTML's id is its URL
+        docs[f"doc-{key}"] = doc
     docs["doc-quiet"] = {"body": QUIET, "headline": "Museum reopens", "section": "culture"}
     return docs
 

@@ -219,3 +219,77 @@ def test_bad_dates_in_a_search_are_one_line_errors(value: str) -> None:
     result = cli("search", "x", "--since", value, "--es-url", "http://127.0.0.1:9")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "is not a date" in result.stderr
+
+
+def test_a_port_out_of_range_is_one_line_without_the_password() -> None:
+    result = cli("search", "x", "--es-url", "http://u:secret@127.0.0.1:99999")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "error: invalid Elasticsearch URL http://127.0.0.1:99999: Port out of range 0-65535\n"
+    )
+
+
+@pytest.mark.parametrize("where", ["-o", "stdout"])
+def test_a_full_disk_is_one_line(where: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(STORY_A, encoding="utf-8")
+    quotes = str(Path(sys.executable).parent / "quotes")
+    args = [quotes, "extract", str(tmp_path / "a.txt")]
+    with open("/dev/full", "w") as full:
+        if where == "-o":
+            done = subprocess.run([*args, "-o", "/dev/full"], capture_output=True, text=True, timeout=300)
+        else:
+            done = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("error: cannot write")
+    assert "No space left on device; the output is incomplete" in done.stderr
+
+
+@pytest.mark.parametrize("dead", ["missing/dead.ndjson", "."])
+def test_an_unwritable_dead_letter_path_is_refused_at_the_start(dead: str, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY_A, encoding="utf-8")
+    result = cli(
+        "index",
+        str(tmp_path / "a.txt"),
+        "--dead-letter",
+        str(tmp_path / dead),
+        "--es-url",
+        "http://127.0.0.1:9",
+    )
+    assert result.exit_code == 2  # before connecting (nothing listens on port 9) or extracting
+    assert result.stderr.count("\n") == 1 and "dead-letter" in result.stderr
+
+
+def test_a_web_server_that_is_not_elasticsearch_is_one_line(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = (
+                b"<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1>"
+                + b"<p>x</p>" * 200
+                + b"</body></html>"
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = cli("search", "x", "--es-url", f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "a web page, not an Elasticsearch answer" in result.stderr and "nginx" not in result.stderr
