@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
+from indexer.extract import lexicon as lx
 from indexer.extract.base import Candidate
 from indexer.extract.candidates import ArticleParts
 from indexer.extract.cues import CueLexicon
@@ -68,11 +69,12 @@ def keep(
     return sorted(kept, key=lambda i: (cands[i].start, cands[i].end))
 
 
-def held_reports(cands: Sequence[Candidate], kept: Sequence[int]) -> list[int]:
-    """Reports inside a kept attribution's content that name their holder as the cue's possessor:
-    in "Brandt dismissed Fischer's claim that the board ignored them", Fischer claimed something.
-    PolNeAR annotates only the outer report (none of the 53 such claims in its training split), so
-    these are kept by rule, not by the scorer, for a reader asking who said what."""
+def held_reports(cands: Sequence[Candidate], kept: Sequence[int], likely: Sequence[bool]) -> list[int]:
+    """Reports inside a likely report's content (`likely`: scored above the threshold, kept or not)
+    that name their holder as the cue's possessor: in "Brandt dismissed Fischer's claim that the
+    board ignored them", Fischer claimed something. PolNeAR annotates only the outer report (none of
+    the 53 such claims in its training split), so these are kept by rule, not by the scorer, for a
+    reader asking who said what."""
     extra: list[int] = []
     for i, cand in enumerate(cands):
         cue, holder = cand.cue_token, cand.speaker
@@ -80,13 +82,23 @@ def held_reports(cands: Sequence[Candidate], kept: Sequence[int]) -> list[int]:
             continue
         if holder.dep_ != "poss" or holder.pos_ not in ("PROPN", "NOUN"):
             continue
-        inside = [j for j in kept if cands[j].start <= cue.idx < cands[j].end]
+        inside = {j for j, c in enumerate(cands) if likely[j] and j != i and c.start <= cue.idx < c.end}
         if not inside or any(clash(cand, cands[j]) for j in [*kept, *extra] if j not in inside):
             continue
         if any((other := cands[j].cue_token) is not None and other.i == cue.i for j in [*kept, *extra]):
             continue
         extra.append(i)
     return extra
+
+
+def refusal(cand: Candidate) -> bool:
+    """ "A spokeswoman declined to discuss the case", "a resident who declined to give his full name":
+    a refusal to speak is not a statement, so it is no attribution (PolNeAR annotates many of them;
+    counting them would credit sources with quotes they did not give)."""
+    cue = cand.cue_token
+    if cue is None or cue.lemma_.lower() not in lx.REFUSAL_CUES:
+        return False
+    return any(c.dep_ == "xcomp" and c.lemma_.lower() in lx.DISCLOSURE_VERBS for c in cue.children)
 
 
 class LearnedChoice:
@@ -162,8 +174,12 @@ class LearnedChoice:
         """The attributions among the candidates, in text order, with their raw scores."""
         scores = self.scores(doc, parts, cands)
         quoted = [any(parts.inside[c.start : c.end]) for c in cands]
-        kept = keep(cands, list(scores), thresholds or self.thresholds, quoted)
-        kept = sorted([*kept, *held_reports(cands, kept)], key=lambda i: (cands[i].start, cands[i].end))
+        limits = thresholds or self.thresholds
+        kept = keep(cands, list(scores), limits, quoted)
+        likely = [s >= (limits.quoted if q else limits.unquoted) for s, q in zip(scores, quoted, strict=True)]
+        held = held_reports(cands, kept, likely)
+        kept = sorted([*kept, *held], key=lambda i: (cands[i].start, cands[i].end))
+        kept = [i for i in kept if not refusal(cands[i])]
         return [cands[i] for i in kept], [float(scores[i]) for i in kept]
 
     def pick_speakers(

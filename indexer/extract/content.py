@@ -183,6 +183,23 @@ def _is_interjected(tok: Token) -> bool:
 _NOT_CONTENT_DEPS = frozenset({"prt", "advmod", "npadvmod", "punct", "cc", "mark", "aux", "neg", "auxpass"})
 
 
+def _clause_in_prep(tok: Token) -> list[Token]:
+    """ "Police said in a report that the driver was drunk": the parser hangs the "that" clause on
+    "report"; it is what was said."""
+    for prep in tok.rights:
+        if prep.dep_ != "prep":
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            for clause in obj.children:
+                if clause.dep_ in ("acl", "ccomp") and any(
+                    g.dep_ == "mark" and g.lower_ == "that" and g.i < clause.i for g in clause.children
+                ):
+                    return [clause]
+    return []
+
+
 def content_options(tok: Token) -> dict[str, tuple[int, int]]:
     """The spans a cue found in the learned lexicon may introduce, by shape: its clausal complement
     ("comp"), all it governs on its right ("right"), a passive or clausal subject ("subj": "the move was
@@ -190,7 +207,7 @@ def content_options(tok: Token) -> dict[str, tuple[int, int]]:
     learned choice picks one (or none)."""
     doc, sent = tok.doc, tok.sent
     spans: dict[str, tuple[int, int] | None] = {}
-    comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp")]
+    comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp")] or _clause_in_prep(tok)
     if comps:
         spans["comp"] = trim(doc, comps[-1].left_edge.i, comps[-1].right_edge.i)
     rights = [c for c in tok.rights if c.dep_ not in _NOT_CONTENT_DEPS and not c.is_punct]

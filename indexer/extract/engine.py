@@ -62,7 +62,33 @@ class ArticleResult:
 
     def records(self) -> list[dict[str, Any]]:
         meta = self.article_metadata()
-        return [a.to_dict(meta) for a in self.attributions]
+        out = []
+        for a in self.attributions:
+            record = a.to_dict(meta)
+            record["context"] = paragraph_context(self.article.text, a)
+            out.append(record)
+        return out
+
+
+CONTEXT_CHARS = 3000  # a context longer than this is cut around the attribution
+
+
+def paragraph_context(text: str, a: Attribution) -> dict[str, Any]:
+    """The paragraph(s) an attribution is in, with its cue and source: ``{"text", "start"}``, where
+    ``text == article_text[start:start + len(text)]``, so the record's offsets can be shown in it."""
+    points = [a.start, a.end]
+    if a.cue is not None:
+        points += [a.cue.start, a.cue.end]
+    if a.speaker.start is not None and a.speaker.end is not None:
+        points += [a.speaker.start, a.speaker.end]
+    lo, hi = min(points), max(points)
+    lo = max(text.rfind("\n", 0, lo) + 1, 0)
+    end = text.find("\n", hi)
+    hi = len(text) if end < 0 else end
+    if hi - lo > CONTEXT_CHARS:  # a long multi-paragraph quote: its own span, and a little around it
+        lo = max(lo, min(points) - 200)
+        hi = min(hi, max(lo + CONTEXT_CHARS, max(points) + 200))
+    return {"text": text[lo:hi], "start": lo}
 
 
 def load_pipeline(model: str = DEFAULT_MODEL, choice: str | None = None) -> Any:

@@ -190,3 +190,21 @@ AFFILIATION_WORDS = frozenset(
 )
 # Heads and modifiers of descriptions that mark a source as deliberately unnamed.
 ANONYMOUS_MARKERS = frozenset({"familiar", "briefed", "knowledgeable", "close", "anonymous", "unnamed"})
+
+# Offices with one holder where the story happens: "the mayor said" names a person by position, as
+# "the country's defense minister" does (sources.py); "the official", "the spokesman" do not.
+SOLE_OFFICES = frozenset(
+    """
+    mayor governor president premier chancellor sheriff superintendent commissioner coroner
+    ceo chairman chairwoman chairperson pope prosecutor attorney-general
+    """.split()
+)
+
+# "declined to discuss the case", "refused to give his name": a refusal to speak, not a statement
+REFUSAL_CUES = frozenset({"decline", "refuse"})
+DISCLOSURE_VERBS = frozenset(
+    """
+    comment discuss say give elaborate speak answer respond confirm identify provide name disclose
+    reveal talk specify detail release share address explain describe offer
+    """.split()
+)

@@ -151,6 +151,12 @@ def classify(head: Token) -> Mention:
     if lemma == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
         base.kind, base.anonymous, base.count, base.name = "unnamed_person", True, 1, span.text
         return base
+    role = _role_before_name(span)
+    if role is not None:  # "council member Quinn Sato": a role in lower case, then a name
+        base.kind, base.title, base.name = "person", role[0], role[1]
+        base.anonymity_reason = anonymity_reason(head)
+        base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
+        return base
     if head.pos_ == "PROPN" and ent not in ("ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"):
         title, name = split_title(span, span)
         base.kind, base.name, base.title = "person", name, title
@@ -179,7 +185,9 @@ def classify(head: Token) -> Mention:
         base.count = _count(head, det)
         base.affiliation = _affiliation(head)
         base.anonymity_reason = anonymity_reason(head)
-        unique_position = not plural and det in ("the", "poss") and _has_specifier(head)
+        unique_position = not plural and (
+            (det in ("the", "poss") and _has_specifier(head)) or (det == "the" and lemma in lx.SOLE_OFFICES)
+        )
         base.anonymous = not unique_position
         if unique_position:
             base.kind = "person"
@@ -233,6 +241,25 @@ def _person_entity(span: Span) -> Span | None:
                 continue
             return ent
     return None
+
+
+def _role_before_name(span: Span) -> tuple[str, str] | None:
+    """("council member", "Quinn Sato") from "council member Quinn Sato": lower-case words ending in a
+    person noun, then two or more capitalised words (the recognizer may call them a place)."""
+    words = [t for t in span if not t.is_punct]
+    k = next((i for i, t in enumerate(words) if t.pos_ == "PROPN"), None)
+    if not k or len(words) - k < 2 or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words[k:]):
+        return None
+    role = words[:k]
+    if role[0].lower_ in ("the", "a", "an"):
+        role = role[1:]
+    if not role or not all(t.pos_ in ("NOUN", "ADJ") and t.text.islower() for t in role):
+        return None
+    last = role[-1].lemma_.lower()
+    if last not in lx.PERSON_NOUNS and last not in lx.TITLE_WORDS and not _agent_noun(role[-1]):
+        return None
+    doc = span.doc
+    return doc[role[0].i : role[-1].i + 1].text, doc[words[k].i : words[-1].i + 1].text
 
 
 def _appositive_role(head: Token) -> str | None:
