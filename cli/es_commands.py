@@ -369,6 +369,39 @@ def _highlighted(fragment: str) -> Any:
     return text
 
 
+FORMATS = ("table", "json", "jsonl", "csv")
+CSV_COLUMNS = (
+    "quote_id",
+    "speaker",
+    "anonymous",
+    "type",
+    "quote",
+    "cue",
+    "article_id",
+    "title",
+    "outlet",
+    "published_at",
+    "url",
+)
+
+
+def _csv_row(hit: dict[str, Any]) -> list[Any]:
+    sp, art = hit.get("speaker") or {}, hit.get("article") or {}
+    return [
+        hit.get("quote_id") or hit.get("_id"),
+        sp.get("name") or sp.get("mention") or "",
+        bool(sp.get("anonymous")),
+        hit.get("type") or "",
+        hit.get("quote") or hit.get("text") or "",
+        (hit.get("cue") or {}).get("text") or "",
+        hit.get("article_id") or "",
+        art.get("title") or "",
+        art.get("outlet") or "",
+        art.get("published_at") or "",
+        art.get("url") or "",
+    ]
+
+
 def search(
     query: Annotated[
         str, typer.Argument(help='Words to find in the quotes; "phrases", AND, OR, NOT (or + | -) work.')
@@ -383,10 +416,11 @@ def search(
     outlet: Annotated[str | None, typer.Option(help="Only this outlet (any case).")] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after DATE (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before DATE (YYYY-MM-DD).")] = None,
-    size: Annotated[int, typer.Option(min=0, help="Number of quotes to show.")] = 10,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="JSON Lines (one quote per line) instead of a table.")
-    ] = False,
+    size: Annotated[int, typer.Option(min=0, help="Number of quotes to show (any number: paged).")] = 10,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, json (one document), jsonl or csv.")
+    ] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format jsonl.")] = False,
     es_url: EsUrl = None,
     index_name: IndexName = "quotes",
     api_key: ApiKey = None,
@@ -396,10 +430,16 @@ def search(
 ) -> None:
     """Search indexed quotes by words, speaker, source type, outlet and date.
 
-    Example: quotes search "nuclear deal" --speaker salami --since 2016-01-01
+    Example: quotes search "nuclear deal OR sanctions" --speaker salami --since 2016-01-01 --format csv
     """
-    from indexer.search import QuoteFilter, SearchError, build_query, search_quotes
+    import csv
+    import sys
 
+    from indexer.search import QuoteFilter, SearchError, build_query, iter_quotes
+
+    fmt = "jsonl" if as_json else output_format.strip().lower()
+    if fmt not in FORMATS:
+        raise _fail(f"unknown format {output_format!r}; use one of {', '.join(FORMATS)}", 2)
     where = QuoteFilter(query, speaker, anonymous, type_, outlet, since, until)
     try:
         build_query(where)  # a bad filter fails before connecting
@@ -407,18 +447,35 @@ def search(
         raise _fail(str(exc)) from None
     client = _connect(es_url, api_key, username, password, ca_certs)
     try:
-        hits = search_quotes(client, where, size=size, index=index_name)
+        total, stream = iter_quotes(client, where, size=size, index=index_name)
+        if fmt == "jsonl":
+            shown = 0
+            for hit in stream:
+                typer.echo(json.dumps(hit, ensure_ascii=False))
+                shown += 1
+            typer.echo(f"{total} quotes match; {shown} shown", err=True)
+            return
+        if fmt == "json":
+            hits = list(stream)
+            typer.echo(json.dumps({"total": total, "shown": len(hits), "hits": hits}, ensure_ascii=False))
+            return
+        if fmt == "csv":
+            writer = csv.writer(sys.stdout)
+            writer.writerow(CSV_COLUMNS)
+            shown = 0
+            for hit in stream:
+                writer.writerow(_csv_row(hit))
+                shown += 1
+            typer.echo(f"{total} quotes match; {shown} shown", err=True)
+            return
+        hits = list(stream)
     except SearchError as exc:
         raise _fail(str(exc)) from None
-    if as_json:
-        for hit in hits:
-            typer.echo(json.dumps(hit, ensure_ascii=False))
-        return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(show_lines=True)
-    for column in ("speaker", "quote", "type", "outlet", "date"):
+    table = Table(show_lines=True, caption=f"{total} quotes match; {len(hits)} shown")
+    for column in ("speaker", "quote", "type", "article", "date"):
         table.add_column(column, overflow="fold")
     for hit in hits:
         sp = hit.get("speaker") or {}
@@ -426,11 +483,14 @@ def search(
         who = sp.get("name") or sp.get("mention") or "?"
         if sp.get("anonymous"):
             who += " (anonymous)"
+        where_from = "\n".join(
+            str(x) for x in (art.get("title"), art.get("outlet"), art.get("url"), hit.get("article_id")) if x
+        )
         table.add_row(
             who,
             _highlighted(hit.get("highlight") or hit.get("quote") or hit.get("text") or ""),
-            hit.get("type") or "",
-            art.get("outlet") or "",
+            f"{hit.get('type') or ''}\n{hit.get('quote_id') or hit.get('_id')}",
+            where_from,
             str(art.get("published_at") or "")[:10],
         )
     console = Console(highlight=False)
@@ -440,11 +500,90 @@ def search(
         console.print("no quotes found", style="dim")
 
 
+def show(
+    quote_id: Annotated[str, typer.Argument(help="The quote's id (quote_id in the output of search).")],
+    es_url: EsUrl = None,
+    index_name: IndexName = "quotes",
+    api_key: ApiKey = None,
+    username: Username = None,
+    password: Password = None,
+    ca_certs: CaCerts = None,
+) -> None:
+    """Show one quote in its paragraph, highlighted, with its speaker, cue, type and article.
+
+    Example: quotes show cff2726431f7f69f365d
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    from indexer.search import SearchError, get_quote
+
+    client = _connect(es_url, api_key, username, password, ca_certs)
+    try:
+        doc = get_quote(client, quote_id, index=index_name)
+    except SearchError as exc:
+        raise _fail(str(exc)) from None
+    sp, art, cue = doc.get("speaker") or {}, doc.get("article") or {}, doc.get("cue") or {}
+    console = Console(highlight=False)
+    head = Text()
+    head.append(f"{doc.get('type', '?')} quote ", style="bold")
+    head.append(f"{doc.get('quote_id') or doc['_id']}", style="dim")
+    console.print(head)
+    context = doc.get("context") or {}
+    text, base = str(context.get("text") or ""), int(context.get("start") or 0)
+    if text:
+        shown = Text(text)
+        pieces = doc.get("fragments") or [[doc.get("start"), doc.get("end")]]
+        for lo, hi in pieces:
+            if lo is not None and hi is not None:
+                shown.stylize("bold yellow", int(lo) - base, int(hi) - base)
+        if cue.get("start") is not None:
+            shown.stylize("underline", int(cue["start"]) - base, int(cue["end"]) - base)
+        if sp.get("start") is not None and sp.get("end") is not None:
+            shown.stylize("bold cyan", int(sp["start"]) - base, int(sp["end"]) - base)
+        console.print(shown)
+    else:
+        console.print(Text(str(doc.get("text") or ""), style="bold yellow"))
+        console.print("(no paragraph stored: indexed by an older version)", style="dim")
+    console.print()
+    rows = [
+        ("speaker", sp.get("name") or sp.get("mention")),
+        ("as written", sp.get("mention")),
+        ("kind", sp.get("kind")),
+        ("anonymous", sp.get("anonymous")),
+        ("title", sp.get("title")),
+        ("affiliation", sp.get("affiliation")),
+        ("count", sp.get("count")),
+        ("reason for anonymity", sp.get("anonymity_reason")),
+        ("speaker id", sp.get("id")),
+        ("cue", cue.get("text")),
+        ("confidence", doc.get("confidence")),
+        ("article", doc.get("article_id")),
+        ("title of article", art.get("title")),
+        ("outlet", art.get("outlet")),
+        ("published", art.get("published_at") or art.get("published_text")),
+        ("url", art.get("url")),
+    ]
+    for name, value in rows:
+        if value is not None and value != "":
+            console.print(Text(f"{name:>22}  ", style="dim") + Text(str(value)))
+
+
 def speakers(
     top: Annotated[int, typer.Option(min=1, help="How many speakers to list.")] = 10,
     anonymous: Annotated[
-        bool, typer.Option("--anonymous", help="Count unnamed sources by description instead of names.")
+        bool,
+        typer.Option(
+            "--anonymous", help="Unnamed sources instead, each of its own article (by description)."
+        ),
     ] = False,
+    all_sources: Annotated[
+        bool, typer.Option("--all", help="Named and unnamed sources in one list.")
+    ] = False,
+    query: Annotated[str, typer.Option("--query", help="Only quotes with these words.")] = "",
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after DATE (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before DATE (YYYY-MM-DD).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
     es_url: EsUrl = None,
     index_name: IndexName = "quotes",
@@ -453,15 +592,23 @@ def speakers(
     password: Password = None,
     ca_certs: CaCerts = None,
 ) -> None:
-    """List the most quoted speakers with their number of quotes and articles.
+    """List the most quoted named speakers with their number of quotes and articles.
 
-    Example: quotes speakers --top 20
+    Example: quotes speakers --top 20 --since 2016-01-01
     """
-    from indexer.search import SearchError, top_speakers
+    from indexer.search import QuoteFilter, SearchError, build_query, top_speakers
 
+    if anonymous and all_sources:
+        raise _fail("give --anonymous or --all, not both", 2)
+    which = "all" if all_sources else "anonymous" if anonymous else "named"
+    where = QuoteFilter(query, outlet=outlet, since=since, until=until)
+    try:
+        build_query(where)  # a bad filter fails before connecting
+    except SearchError as exc:
+        raise _fail(str(exc)) from None
     client = _connect(es_url, api_key, username, password, ca_certs)
     try:
-        rows = top_speakers(client, top=top, anonymous=True if anonymous else None, index=index_name)
+        rows = top_speakers(client, top=top, which=which, where=where, index=index_name)
     except SearchError as exc:
         raise _fail(str(exc)) from None
     if as_json:
@@ -476,7 +623,10 @@ def speakers(
     table.add_column("quotes", justify="right")
     table.add_column("articles", justify="right")
     for row in rows:
-        table.add_row(str(row["speaker"]), str(row["quotes"]), str(row["articles"]))
+        label = str(row["speaker"])
+        if row["anonymous"]:
+            label += f"  (unnamed, in {row['article_id']})"
+        table.add_row(label, str(row["quotes"]), str(row["articles"]))
     Console(highlight=False).print(table)
 
 
@@ -556,5 +706,6 @@ def register(app: typer.Typer) -> None:
     app.command("index")(index)
     app.command("load")(load)
     app.command("search")(search)
+    app.command("show")(show)
     app.command("speakers")(speakers)
     app.add_typer(es_app, name="es")

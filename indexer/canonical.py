@@ -72,6 +72,11 @@ def plan(counts: Mapping[str, int]) -> dict[str, str]:
 
 
 _TERMS_PER_QUERY = 10_000
+# people named in full: an unnamed or partly named source (a first name given on condition of
+# anonymity) is never merged with anyone, in its article or across articles
+_NAMED_PEOPLE: dict[str, Any] = {
+    "bool": {"filter": [{"term": {"speaker.kind": "person"}}, {"term": {"speaker.anonymous": False}}]}
+}
 
 
 @dataclass
@@ -95,7 +100,7 @@ def _person_name_counts(client: Elasticsearch, quotes: str) -> dict[str, int]:
         resp = client.search(
             index=quotes,
             size=0,
-            query={"term": {"speaker.kind": "person"}},
+            query=_NAMED_PEOPLE,
             aggregations={"names": {"composite": composite}},
         ).body
         agg = resp["aggregations"]["names"]
@@ -142,7 +147,7 @@ def merge_speakers(
             {
                 "bool": {
                     "filter": [
-                        {"term": {"speaker.kind": "person"}},  # not an organisation that shares a name
+                        _NAMED_PEOPLE,  # not an organisation that shares a name, nor "Ahmed" who asked
                         {"terms": {"speaker.name_in_article": names[lo : lo + _TERMS_PER_QUERY]}},
                     ],
                     "must_not": [{"term": {"speaker.merged": True}}],

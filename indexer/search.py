@@ -10,7 +10,9 @@ Only core Elasticsearch features are used (no analysis plugins).
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -205,33 +207,186 @@ def search_quotes(
     return hits
 
 
-def top_speakers(
-    client: Elasticsearch, top: int = 10, anonymous: bool | None = None, index: str = "quotes"
-) -> list[dict[str, Any]]:
-    """The most quoted speakers: ``[{"speaker", "quotes", "articles"}]``, most quotes first.
+SPEAKER_SETS = ("named", "anonymous", "all")
 
-    Named speakers are counted by name; with ``anonymous=True`` the unnamed sources are counted
-    by how they are described ("a senior official"), lower-cased.
+
+def top_speakers(
+    client: Elasticsearch,
+    top: int = 10,
+    which: str = "named",
+    where: QuoteFilter | None = None,
+    index: str = "quotes",
+) -> list[dict[str, Any]]:
+    """The most quoted sources under `where` (words, outlet, dates), most quotes first:
+    ``[{"speaker", "quotes", "articles", "anonymous", "article_id"}]``.
+
+    ``named`` (the default): named sources, counted by name across articles. ``anonymous``: each
+    unnamed or partly named source of each article on its own, by how it is described ("a senior
+    official", with its article): unrelated people described alike in different articles are
+    never counted as one. ``all``: both, in one ranking.
     """
     if top < 1:
         raise SearchError(f"--top must be at least 1, got {top}")
-    field = "speaker.mention.keyword" if anonymous else "speaker.name.keyword"
-    filters: list[dict[str, Any]] = []
-    if anonymous is not None:
-        filters.append({"term": {"speaker.anonymous": anonymous}})
+    if which not in SPEAKER_SETS:
+        raise SearchError(f"unknown speaker set {which!r}; use one of {', '.join(SPEAKER_SETS)}")
+    base = build_query(where or QuoteFilter())
+    rows: list[dict[str, Any]] = []
+    if which in ("named", "all"):
+        query = {"bool": {"must": [base], "filter": [{"term": {"speaker.anonymous": False}}]}}
+        body: dict[str, Any] = {
+            "size": 0,
+            "query": query,
+            "aggs": {
+                "speakers": {
+                    "terms": {"field": "speaker.name.keyword", "size": top},
+                    "aggs": {"articles": {"cardinality": {"field": "article_id"}}},
+                }
+            },
+        }
+        resp = _run(client, index, **body)
+        for b in resp.get("aggregations", {}).get("speakers", {}).get("buckets", []):
+            rows.append(
+                {
+                    "speaker": b["key"],
+                    "quotes": b["doc_count"],
+                    "articles": b.get("articles", {}).get("value"),
+                    "anonymous": False,
+                    "article_id": None,
+                }
+            )
+    if which in ("anonymous", "all"):
+        rows += _unnamed_sources(client, base, top, index)
+    rows.sort(key=lambda r: (-r["quotes"], r["speaker"]))
+    return rows[:top]
+
+
+def get_quote(client: Elasticsearch, quote_id: str, index: str = "quotes") -> dict[str, Any]:
+    """One quote document by its id (the ``quote_id`` of `quotes extract`, the ``_id`` in the index)."""
+    body = {"query": {"ids": {"values": [quote_id]}}, "size": 1}
+    hits = _run(client, index, **body).get("hits", {}).get("hits", [])
+    if not hits:
+        raise SearchError(f"no quote {quote_id!r} in {index!r}; quote ids are shown by `quotes search`")
+    return dict(hits[0]["_source"], _id=hits[0]["_id"])
+
+
+def iter_quotes(
+    client: Elasticsearch, where: QuoteFilter, size: int, index: str = "quotes", page: int = 1000
+) -> tuple[int, Iterator[dict[str, Any]]]:
+    """The total number of matching quotes, and the first `size` of them, best first (newest first
+    without query text). Pages beyond the first go through a point in time and ``search_after``, so
+    any number of quotes can be read, past Elasticsearch's window of 10,000, in a consistent view."""
+    from elasticsearch import ApiError, TransportError
+
+    if size < 0:
+        raise SearchError(f"size must be 0 or more, got {size}")
+    sort: list[Any] = (
+        [{"_score": {"order": "desc"}}]
+        if where.has_text
+        else [{"article.published_at": {"order": "desc", "missing": "_last", "unmapped_type": "date"}}]
+    )
     body: dict[str, Any] = {
-        "size": 0,
-        "query": {"bool": {"filter": filters}},
-        "aggs": {
-            "speakers": {
-                "terms": {"field": field, "size": top},
-                "aggs": {"articles": {"cardinality": {"field": "article_id"}}},
-            }
-        },
+        "query": build_query(where),
+        "size": min(size, page),
+        "highlight": {"fields": {"quote": {"number_of_fragments": 0}}},
+        "track_total_hits": True,
+        "sort": [*sort, {"quote_id": {"order": "asc", "unmapped_type": "keyword"}}],
     }
-    resp = _run(client, index, **body)
-    buckets = resp.get("aggregations", {}).get("speakers", {}).get("buckets", [])
-    return [
-        {"speaker": b["key"], "quotes": b["doc_count"], "articles": b.get("articles", {}).get("value")}
-        for b in buckets
-    ]
+    first = _run(client, index, **body)
+    total = int(first.get("hits", {}).get("total", {}).get("value", 0))
+
+    def hit_doc(hit: dict[str, Any]) -> dict[str, Any]:
+        doc = dict(hit.get("_source") or {})
+        doc["_id"] = hit.get("_id")
+        doc["_score"] = hit.get("_score")
+        fragments = hit.get("highlight", {}).get("quote")
+        doc["highlight"] = fragments[0] if fragments else None
+        return doc
+
+    def stream() -> Iterator[dict[str, Any]]:
+        hits = first.get("hits", {}).get("hits", [])
+        yield from (hit_doc(h) for h in hits)
+        sent = len(hits)
+        if sent >= min(size, total) or not hits:
+            return
+        from indexer.store import client_url, describe_error
+
+        try:
+            pit = client.open_point_in_time(index=index, keep_alive="2m")["id"]
+        except (ApiError, TransportError) as exc:
+            raise SearchError(f"Elasticsearch at {client_url(client)}: {describe_error(exc)}") from None
+        after = hits[-1]["sort"]
+        try:
+            while sent < size:
+                paged = {k: v for k, v in body.items() if k != "track_total_hits"}
+                paged.update(
+                    size=min(page, size - sent),
+                    pit={"id": pit, "keep_alive": "2m"},
+                    search_after=after,
+                    track_total_hits=False,
+                )
+                resp = dict(client.search(**paged).body)
+                pit = resp.get("pit_id", pit)
+                hits = resp.get("hits", {}).get("hits", [])
+                if not hits:
+                    return
+                yield from (hit_doc(h) for h in hits)
+                sent += len(hits)
+                after = hits[-1]["sort"]
+        except (ApiError, TransportError) as exc:
+            raise SearchError(f"Elasticsearch at {client_url(client)}: {describe_error(exc)}") from None
+        finally:
+            with contextlib.suppress(ApiError, TransportError):  # it expires by itself
+                client.close_point_in_time(id=pit)
+
+    return total, stream()
+
+
+def _unnamed_sources(
+    client: Elasticsearch, base: dict[str, Any], top: int, index: str
+) -> list[dict[str, Any]]:
+    """The `top` unnamed sources by quotes, one per source of one article: a composite aggregation
+    over (article, speaker id) read to the end, since ids of unnamed sources are local to their
+    article (only core aggregations: no analytics plugin is needed)."""
+    import heapq
+
+    query = {"bool": {"must": [base], "filter": [{"term": {"speaker.anonymous": True}}]}}
+    composite: dict[str, Any] = {
+        "size": 1000,
+        "sources": [
+            {"article": {"terms": {"field": "article_id"}}},
+            {"source": {"terms": {"field": "speaker.id", "missing_bucket": True}}},
+        ],
+    }
+    best: list[tuple[int, str, dict[str, Any]]] = []
+    while True:
+        body = {
+            "size": 0,
+            "query": query,
+            "aggs": {
+                "sources": {
+                    "composite": composite,
+                    "aggs": {"mention": {"terms": {"field": "speaker.mention.keyword", "size": 1}}},
+                }
+            },
+        }
+        agg = _run(client, index, **body).get("aggregations", {}).get("sources", {})
+        for b in agg.get("buckets", []):
+            mentions = b.get("mention", {}).get("buckets", [])
+            label = str(mentions[0]["key"] if mentions else "?").lower()
+            row = {
+                "speaker": label,
+                "quotes": b["doc_count"],
+                "articles": 1,
+                "anonymous": True,
+                "article_id": b["key"]["article"],
+            }
+            item = (b["doc_count"], f"{label}\x1f{row['article_id']}", row)
+            if len(best) < top:
+                heapq.heappush(best, item)
+            elif item[:2] > best[0][:2]:
+                heapq.heapreplace(best, item)
+        after = agg.get("after_key")
+        if not after or not agg.get("buckets"):
+            break
+        composite["after"] = after
+    return [row for _, _, row in best]

@@ -293,3 +293,141 @@ def test_a_web_server_that_is_not_elasticsearch_is_one_line(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
     assert "a web page, not an Elasticsearch answer" in result.stderr and "nginx" not in result.stderr
+
+
+@pytest.mark.es
+def test_unnamed_sources_are_never_one_speaker_across_articles(es: Any) -> None:
+    from indexer import store
+    from indexer.documents import record_actions
+    from tests.conftest import make_record
+
+    records = [make_record(a, 0, name=None, mention="two officials", anonymous=True) for a in range(6)]
+    records += [make_record(9, q, name="Quinn Sato") for q in range(2)]
+    names = store.ensure_indices(es.client, es.alias, es.articles_alias)
+    store.load(
+        es.client, record_actions(records, es.alias, es.articles_alias), indices=[es.alias, es.articles_alias]
+    )
+    es.client.indices.refresh(index=[names.quotes_index, names.articles_index])
+
+    def rows(*args: str) -> list[dict[str, Any]]:
+        result = cli("speakers", *args, "--json", "--es-url", es.url, "--index", es.alias)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in result.stdout.splitlines()]
+
+    # before: "two officials" came first, with 6 quotes in 6 articles
+    assert [(r["speaker"], r["quotes"]) for r in rows()] == [("Quinn Sato", 2)]
+    unnamed = rows("--anonymous")
+    assert len(unnamed) == 6 and {(r["speaker"], r["quotes"], r["articles"]) for r in unnamed} == {
+        ("two officials", 1, 1)
+    }
+    assert {r["article_id"] for r in unnamed} == {f"art-{a}" for a in range(6)}
+    assert rows("--all")[0]["speaker"] == "Quinn Sato" and len(rows("--all")) == 7
+    assert rows("--since", "2030-01-01") == []
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Any:
+    from indexer.extract.engine import Extractor
+
+    return Extractor(workers=1)
+
+
+def attributions(extractor: Any, text: str) -> list[Any]:
+    from indexer.model import Article
+
+    return extractor.extract_one(Article("t", text)).attributions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A spokeswoman declined to discuss the case.",
+        "Marta Ruiz, a resident who declined to give his full name, stood by the fence.",
+        "The agency refused to comment on the report.",
+    ],
+)
+def test_a_refusal_to_speak_is_no_attribution(extractor: Any, text: str) -> None:
+    assert attributions(extractor, text) == []
+
+
+def test_the_mayor_is_identified_by_position(extractor: Any) -> None:
+    (a,) = attributions(extractor, "The mayor said the budget would pass next week.")
+    assert (a.speaker.kind, a.speaker.anonymous) == ("person", False)
+    (b,) = attributions(extractor, "An official said the budget would pass next week.")
+    assert b.speaker.anonymous  # an unnamed official is still anonymous
+
+
+def test_a_role_before_a_name_is_a_title(extractor: Any) -> None:
+    (a,) = attributions(extractor, '"We will not back down," said council member Quinn Sato.')
+    assert (a.speaker.name, a.speaker.title, a.speaker.kind) == ("Quinn Sato", "council member", "person")
+
+
+def test_a_report_of_the_police_is_attributed_to_the_police(extractor: Any) -> None:
+    text = "Police said in a report that the driver was drunk."
+    (a,) = attributions(extractor, text)
+    assert a.speaker.name == "Police" and a.text.endswith("the driver was drunk")
+    assert "in a report" not in a.text and a.cue is not None and a.cue.text == "said"
+
+
+@pytest.mark.es
+def test_search_formats_carry_the_article_and_the_total(es: Any, small_index: str) -> None:
+    import csv
+    import io
+
+    args = ("search", "the", "--es-url", es.url, "--index", small_index)
+    as_json = json.loads(cli(*args, "--format", "json").stdout)
+    assert as_json["total"] == 3 and len(as_json["hits"]) == 3
+    hit = as_json["hits"][0]
+    assert {"title", "outlet", "published_at", "url"} <= set(hit["article"]) and hit["article_id"].startswith(
+        "art-"
+    )
+    result = cli(*args, "--format", "csv", "--size", "2")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 2 and rows[0]["url"].startswith("https://example.org/articles/")
+    assert "3 quotes match; 2 shown" in result.stderr
+    assert cli(*args, "--format", "xml").exit_code == 2
+
+
+@pytest.mark.es
+def test_search_pages_past_ten_thousand_hits(es: Any) -> None:
+    from indexer import store
+    from indexer.documents import record_actions
+    from tests.conftest import make_record
+
+    n = 10_050
+    records = (make_record(a // 50, a % 50, name="Quinn Sato") for a in range(n))
+    names = store.ensure_indices(es.client, es.alias, es.articles_alias)
+    report = store.load(
+        es.client, record_actions(records, es.alias, es.articles_alias), indices=[es.alias, es.articles_alias]
+    )
+    assert report.indexed == n
+    es.client.indices.refresh(index=names.quotes_index)
+    result = cli("search", "--es-url", es.url, "--index", es.alias, "--size", "20000", "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr[-500:]
+    ids = [json.loads(line)["quote_id"] for line in result.stdout.splitlines()]
+    assert len(ids) == len(set(ids)) == n  # every quote once, past the 10,000 window
+    assert f"{n} quotes match; {n} shown" in result.stderr
+
+
+@pytest.mark.es
+def test_show_prints_the_quote_in_its_paragraph(es: Any, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Headline\n\n" + STORY_A + "\nAnother paragraph.\n", encoding="utf-8")
+    extracted = tmp_path / "q.jsonl"
+    assert cli("extract", str(tmp_path / "a.txt"), "-o", str(extracted)).exit_code == 0
+    record = next(
+        r
+        for r in map(json.loads, extracted.read_text(encoding="utf-8").splitlines())
+        if r["type"] == "direct"
+    )
+    text = (tmp_path / "a.txt").read_text(encoding="utf-8")
+    context = record["context"]
+    assert (
+        text[context["start"] : context["start"] + len(context["text"])] == context["text"] == STORY_A.strip()
+    )
+    assert cli("load", str(extracted), "--es-url", es.url, "--index", es.alias).exit_code == 0
+    result = cli("show", record["quote_id"], "--es-url", es.url, "--index", es.alias)
+    assert result.exit_code == 0, result.output
+    assert STORY_A.strip() in " ".join(result.stdout.split()) or "We are nearly done" in result.stdout
+    assert "Ann Lee" in result.stdout and "said" in result.stdout and "person" in result.stdout
+    missing = cli("show", "nope", "--es-url", es.url, "--index", es.alias)
+    assert missing.exit_code == 1 and "no quote 'nope'" in missing.stderr

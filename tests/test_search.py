@@ -180,11 +180,28 @@ def test_search_on_a_server_that_is_down_is_a_one_line_error() -> None:
 def test_top_speakers_counts_quotes_and_articles(es_client: Any, corpus: str) -> None:
     top = top_speakers(es_client, top=10, index=corpus)
     assert top[:2] == [
-        {"speaker": "Hossein Salami", "quotes": 2, "articles": 1},
-        {"speaker": "José Ñúñez", "quotes": 2, "articles": 1},
+        {"speaker": "Hossein Salami", "quotes": 2, "articles": 1, "anonymous": False, "article_id": None},
+        {"speaker": "José Ñúñez", "quotes": 2, "articles": 1, "anonymous": False, "article_id": None},
     ]
-    assert {"speaker": "Salim Hosseini", "quotes": 1, "articles": 1} in top
+    assert {
+        "speaker": "Salim Hosseini",
+        "quotes": 1,
+        "articles": 1,
+        "anonymous": False,
+        "article_id": None,
+    } in top
+    assert not any(r["anonymous"] for r in top)  # named sources by default
     assert len(top_speakers(es_client, top=1, index=corpus)) == 1
-    assert top_speakers(es_client, anonymous=True, index=corpus) == [
-        {"speaker": "a senior official", "quotes": 1, "articles": 1}
+    assert top_speakers(es_client, which="anonymous", index=corpus) == [
+        {"speaker": "a senior official", "quotes": 1, "articles": 1, "anonymous": True, "article_id": "art-3"}
+    ]
+    assert len(top_speakers(es_client, which="all", index=corpus)) == 4
+    assert [
+        r["speaker"] for r in top_speakers(es_client, where=QuoteFilter(outlet="valle news"), index=corpus)
+    ] == ["José Ñúñez"]
+    since = top_speakers(es_client, which="all", where=QuoteFilter(since="2021-01-01"), index=corpus)
+    assert {r["speaker"] for r in since} == {"Salim Hosseini", "a senior official"}
+    assert [r["speaker"] for r in top_speakers(es_client, where=QuoteFilter("library"), index=corpus)] == [
+        "José Ñúñez",
+        "Salim Hosseini",
     ]
