@@ -312,3 +312,32 @@ def help_seconds(tries: int = 3) -> float:
         subprocess.run([str(exe), "--help"], capture_output=True, check=True)
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def long_article_seconds(
+    model: str, texts: list[str], sizes_mb: tuple[float, ...], workers: int
+) -> list[tuple[float, float, int]]:
+    """(MB, seconds, attributions) for one article of each size, made of the corpus's texts one
+    after another; the pipeline is loaded (and warmed) before the clock starts."""
+    from indexer.extract.engine import Extractor
+    from indexer.model import Article
+
+    out = []
+    with Extractor(model, workers=workers) as extractor:
+        extractor.extract_one(Article("warm", texts[0]))
+        for mb in sizes_mb:
+            parts: list[str] = []
+            size = 0
+            while size < mb * 1_000_000:
+                for text in texts:
+                    parts.append(text)
+                    size += len(text.encode("utf-8")) + 2
+                    if size >= mb * 1_000_000:
+                        break
+            article = Article(f"long-{mb}", "\n\n".join(parts))
+            with Clock() as clock:
+                (result,) = list(extractor.extract([article]))
+            out.append(
+                (len(article.text.encode("utf-8")) / 1e6, clock.timing(0).seconds, len(result.attributions))
+            )
+    return out

@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rss-factor", type=int, default=10, help="corpus multiple for the memory test")
     parser.add_argument("--skip-es", action="store_true", help="no Elasticsearch figures")
     parser.add_argument("--skip-rss", action="store_true", help="no memory figures")
+    parser.add_argument("--skip-long", action="store_true", help="no 1 MB / 5 MB article figures")
     args = parser.parse_args(argv)
     workers = args.workers or all_cores()
 
@@ -110,6 +111,14 @@ def main(argv: list[str] | None = None) -> int:
                 )
             for key, label in (("main_kb", "main"), ("worker_kb", "worker")):
                 say(f"  {label} growth: {many[key] / one[key] - 1:+.1%}")
+
+        if not args.skip_long:
+            say("\none long article (the corpus's texts one after another), pipeline already loaded")
+            long_runs = bench.long_article_seconds(args.model, [t for _, t in articles], (1.0, 5.0), workers)
+            for mb, seconds, found in long_runs:
+                say(f"  {mb:4.1f} MB: {seconds:6.1f} s, {seconds / mb:5.1f} s/MB, {found:,} attributions")
+            (mb1, s1, _), (mb5, s5, _) = long_runs
+            say(f"  s/MB at 5 MB over s/MB at 1 MB: {(s5 / mb5) / (s1 / mb1):.2f} (1.00 is linear)")
 
         say(f"\nquotes --help: {bench.help_seconds():.2f} s (best of 3)")
     return 0

@@ -149,6 +149,7 @@ class _Progress:
             transient=False,
         )
         self.task = self.bar.add_task("starting", total=None)
+        self.report: LoadReport | None = None  # the last one seen
 
     def __enter__(self) -> _Progress:
         self.bar.__enter__()
@@ -158,6 +159,7 @@ class _Progress:
         self.bar.__exit__(None, None, None)
 
     def update(self, report: LoadReport) -> None:
+        self.report = report
         elapsed = max(time.monotonic() - self.started, 1e-6)
         self.bar.update(
             self.task,
@@ -200,15 +202,35 @@ def print_problems(report: Any) -> None:
         typer.echo(f"refused documents (with the reason) are in {report.dead_letter}", err=True)
 
 
-def _run_load(run: Any, dry_run: str | None, merge: tuple[Any, IndexNames] | None = None) -> None:
+def _run_load(
+    run: Any,
+    dry_run: str | None,
+    merge: tuple[Any, IndexNames] | None = None,
+    checkpoint: str | None = None,
+    on_interrupt: Any = None,
+) -> None:
     """Run a load with a progress line; print the summary; merge speaker names across the collection
-    (`merge` = client and indices); exit 1 if anything failed."""
+    (`merge` = client and indices); exit 1 if anything failed, 130 on Ctrl-C (saying how to resume)."""
     from indexer.store import LoadInterrupted, StoreError
 
     progress = _Progress()
     try:
         with progress:
             report = run(progress.update)
+    except KeyboardInterrupt:
+        if on_interrupt is not None:
+            on_interrupt()  # stop the extraction workers now
+        if progress.report is not None:
+            _summary(progress.report, dry_run)
+        done = progress.report.articles_done if progress.report is not None else 0
+        how = (
+            f"run the same command again: the checkpoint {checkpoint} skips them"
+            if checkpoint
+            else "run it again to index everything (ids are deterministic: nothing is duplicated), "
+            "or add --checkpoint FILE next time to resume where it stopped"
+        )
+        typer.echo(f"interrupted: {done} articles were fully indexed; {how}", err=True)
+        raise typer.Exit(130) from None
     except LoadInterrupted as exc:
         _summary(exc.report, dry_run)
         raise _fail(str(exc)) from None
@@ -313,7 +335,13 @@ def index(
         )
 
     with extractor:
-        _run_load(run, dry_run, None if client is None or not merge_names else (client, names))
+        _run_load(
+            run,
+            dry_run,
+            None if client is None or not merge_names else (client, names),
+            checkpoint=checkpoint,
+            on_interrupt=extractor.terminate,
+        )
 
 
 def load(
@@ -356,7 +384,9 @@ def load(
             dry_run=dry_run,
         )
 
-    _run_load(run, dry_run, None if client is None or not merge_names else (client, names))
+    _run_load(
+        run, dry_run, None if client is None or not merge_names else (client, names), checkpoint=checkpoint
+    )
 
 
 def _highlighted(fragment: str) -> Any:

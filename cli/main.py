@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +16,7 @@ from cli import enrich_commands, es_commands, kibana_commands, report_commands, 
 from cli.options import DEFAULT_MODEL, IdRoot, Model, ModelDir, Workers, dates_line, unsupported_line
 
 if TYPE_CHECKING:
+    from indexer.extract.engine import ArticleResult
     from indexer.pipeline import RunSummary
 
 app = typer.Typer(
@@ -39,6 +42,44 @@ def parse_shard_option(shard: str | None) -> tuple[int, int] | None:
         return parse_shard(shard)
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
+
+
+class ExtractProgress:
+    """A live line on stderr while extracting (articles, attributions, rate), only on a terminal."""
+
+    def __init__(self, summary: RunSummary) -> None:
+        from rich.console import Console
+
+        self.summary = summary
+        self.written = 0
+        self.console = Console(stderr=True)
+        self.live = self.console.is_terminal
+        self.started = time.monotonic()
+        self._status: Any = None
+
+    def __enter__(self) -> ExtractProgress:
+        if self.live:
+            self._status = self.console.status("starting")
+            self._status.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.__exit__(None, None, None)
+
+    def follow(self, results: Iterable[ArticleResult]) -> Iterator[ArticleResult]:
+        shown = 0.0
+        for result in results:
+            yield result
+            self.written += 1
+            now = time.monotonic()
+            if self._status is not None and now - shown > 0.2:
+                shown = now
+                rate = self.summary.words / max(now - self.started, 1e-6)
+                self._status.update(
+                    f"{self.summary.articles_read} articles  {self.summary.attributions} attributions  "
+                    f"{rate:,.0f} words/s  {self.summary.failed} failed"
+                )
 
 
 def print_summary(summary: RunSummary) -> None:
@@ -92,15 +133,27 @@ def extract(
         raise fail(f"cannot write {output}: {exc.strerror}", 2) from exc
     own = [] if out is sys.stdout else [str(output)]  # never read the output back as an article
     where = "standard output" if out is sys.stdout else str(output)
+    progress = ExtractProgress(summary)
     with extractor:
         try:
-            write_jsonl(
-                results_of(
+            with progress:
+                results = results_of(
                     extractor, articles_of(paths, summary, shard_spec, id_root=id_root, ignore=own), summary
-                ),
-                out,
-            )
+                )
+                write_jsonl(progress.follow(results), out)
             out.flush()
+        except KeyboardInterrupt:
+            extractor.terminate()  # not waiting for the batches in flight
+            with contextlib.suppress(OSError):
+                out.flush()
+            print_summary(summary)
+            typer.echo(
+                f"interrupted: the attributions of the {progress.written} articles done are in {where}, "
+                "one complete line each; run the command again to extract everything "
+                "(`quotes index --checkpoint FILE` resumes where it stopped)",
+                err=True,
+            )
+            raise typer.Exit(130) from None
         except OSError as exc:  # a full disk, /dev/full, a closed pipe
             print_summary(summary)
             raise fail(f"cannot write {where}: {exc.strerror or exc}; the output is incomplete", 1) from None

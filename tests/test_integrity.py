@@ -3,6 +3,7 @@ not read counted and named, publication dates Elasticsearch accepts. All article
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -431,3 +432,112 @@ def test_show_prints_the_quote_in_its_paragraph(es: Any, tmp_path: Path) -> None
     assert "Ann Lee" in result.stdout and "said" in result.stdout and "person" in result.stdout
     missing = cli("show", "nope", "--es-url", es.url, "--index", es.alias)
     assert missing.exit_code == 1 and "no quote 'nope'" in missing.stderr
+
+
+DEV_TEXT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "polnear-dev" / "text"
+
+
+def _interrupt_when(process: Any, ready: Any, timeout: float = 120) -> float:
+    """Wait until `ready()`, then Ctrl-C the process group as a terminal does; seconds to exit."""
+    import os
+    import signal
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, "finished before it could be interrupted"
+        assert time.monotonic() < deadline, "never got going"
+        time.sleep(0.1)
+    start = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    process.wait(timeout=30)
+    return time.monotonic() - start
+
+
+def test_ctrl_c_on_extract_ends_at_once_and_keeps_complete_lines(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    if not DEV_TEXT.is_dir():
+        pytest.fail(f"{DEV_TEXT} is missing: the shared folder must sit beside the clone")
+    out = tmp_path / "q.jsonl"
+    quotes = Path(sys.executable).parent / "quotes"
+    process = subprocess.Popen(
+        [str(quotes), "extract", str(DEV_TEXT), "-o", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    took = _interrupt_when(process, lambda: out.exists() and out.stat().st_size > 0)
+    stderr = process.stderr.read() if process.stderr else ""
+    assert process.returncode == 130, stderr
+    assert took < 3, f"{took:.1f} s to stop"
+    assert "interrupted: the attributions of the" in stderr and "Traceback" not in stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines and all(json.loads(line)["quote_id"] for line in lines)  # every line complete
+
+
+@pytest.mark.es
+def test_ctrl_c_on_index_says_how_to_resume(es: Any, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    quotes = Path(sys.executable).parent / "quotes"
+    ck = tmp_path / "run.ckpt"
+    process = subprocess.Popen(
+        [
+            str(quotes),
+            "index",
+            str(DEV_TEXT),
+            "--es-url",
+            es.url,
+            "--index",
+            es.alias,
+            "--checkpoint",
+            str(ck),
+            "--chunk-size",
+            "50",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    took = _interrupt_when(process, lambda: ck.exists() and ck.stat().st_size > 0)
+    stderr = process.stderr.read() if process.stderr else ""
+    assert process.returncode == 130, stderr
+    assert took < 3, f"{took:.1f} s to stop"
+    assert f"run the same command again: the checkpoint {ck} skips them" in stderr
+
+
+def test_extract_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    quotes = str(Path(sys.executable).parent / "quotes")
+    (tmp_path / "a.txt").write_text(STORY_A, encoding="utf-8")
+    quiet = subprocess.run(
+        [quotes, "extract", str(tmp_path / "a.txt"), "-o", os.devnull], capture_output=True, text=True
+    )
+    assert quiet.stderr.splitlines() == ["articles read: 1  attributions: 2  articles failed: 0"] or (
+        quiet.stderr.startswith("articles read: 1") and quiet.stderr.count("\n") == 1
+    )
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [quotes, "extract", str(DEV_TEXT), "-o", os.devnull, "--workers", "1"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    os.close(follower)
+    seen = b""
+    with contextlib.suppress(OSError):  # EIO once the terminal's other end is closed
+        while chunk := os.read(leader, 65536):  # read as it comes, or the child blocks on a full pty
+            seen += chunk
+    os.close(leader)
+    done = process
+    done.wait(timeout=300)
+    assert done.returncode == 0
+    assert b"words/s" in seen and b"attributions" in seen  # the live line

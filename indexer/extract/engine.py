@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
 import threading
 import weakref
 from collections import deque
@@ -274,6 +275,8 @@ _worker_runner: _Runner | None = None
 
 def _init_worker(model: str, choice: str | None, batch_size: int) -> None:
     global _worker_runner
+    # Ctrl-C goes to the whole process group: the main process handles it (and stops the workers)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _worker_runner is None:  # forked workers inherit the parent's runner
         _worker_runner = _Runner(load_pipeline(model, choice), batch_size)
 
@@ -314,7 +317,9 @@ class Extractor:
     def __enter__(self) -> Extractor:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            self.terminate()
         self.close()
 
     def close(self) -> None:
@@ -322,6 +327,19 @@ class Extractor:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def terminate(self) -> None:
+        """Stop the workers now, dropping their work (Ctrl-C): no waiting for batches to finish."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=2)
+        # the pool's manager thread sees its workers gone and ends: nothing is left to wait for at exit
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def _start_pool(self) -> ProcessPoolExecutor:
         global _worker_runner
