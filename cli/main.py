@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -45,41 +46,50 @@ def parse_shard_option(shard: str | None) -> tuple[int, int] | None:
 
 
 class ExtractProgress:
-    """A live line on stderr while extracting (articles, attributions, rate), only on a terminal."""
+    """A live line on stderr while extracting, only on a terminal: articles, attributions, and the
+    megabytes attributed so far (which move inside a long article too)."""
 
-    def __init__(self, summary: RunSummary) -> None:
+    def __init__(self, summary: RunSummary, extractor: Any) -> None:
         from rich.console import Console
 
         self.summary = summary
+        self.extractor = extractor
         self.written = 0
         self.console = Console(stderr=True)
         self.live = self.console.is_terminal
         self.started = time.monotonic()
         self._status: Any = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def __enter__(self) -> ExtractProgress:
         if self.live:
             self._status = self.console.status("starting")
             self._status.__enter__()
+            self._thread = threading.Thread(target=self._tick, daemon=True)
+            self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=1)
         if self._status is not None:
             self._status.__exit__(None, None, None)
 
+    def _tick(self) -> None:
+        while not self._stop.wait(0.25):
+            elapsed = max(time.monotonic() - self.started, 1e-6)
+            mb = self.extractor.chars_done / 1e6
+            self._status.update(
+                f"{self.written} articles done  {self.summary.attributions} attributions  "
+                f"{mb:,.1f} MB ({mb / elapsed:,.2f} MB/s)  {self.summary.failed} failed"
+            )
+
     def follow(self, results: Iterable[ArticleResult]) -> Iterator[ArticleResult]:
-        shown = 0.0
         for result in results:
             yield result
             self.written += 1
-            now = time.monotonic()
-            if self._status is not None and now - shown > 0.2:
-                shown = now
-                rate = self.summary.words / max(now - self.started, 1e-6)
-                self._status.update(
-                    f"{self.summary.articles_read} articles  {self.summary.attributions} attributions  "
-                    f"{rate:,.0f} words/s  {self.summary.failed} failed"
-                )
 
 
 def print_summary(summary: RunSummary) -> None:
@@ -133,7 +143,7 @@ def extract(
         raise fail(f"cannot write {output}: {exc.strerror}", 2) from exc
     own = [] if out is sys.stdout else [str(output)]  # never read the output back as an article
     where = "standard output" if out is sys.stdout else str(output)
-    progress = ExtractProgress(summary)
+    progress = ExtractProgress(summary, extractor)
     with extractor:
         try:
             with progress:

@@ -540,4 +540,4 @@ def test_extract_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     done = process
     done.wait(timeout=300)
     assert done.returncode == 0
-    assert b"words/s" in seen and b"attributions" in seen  # the live line
+    assert b"MB/s" in seen and b"attributions" in seen  # the live line

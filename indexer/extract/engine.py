@@ -311,6 +311,7 @@ class Extractor:
         self.runner = _Runner(self.nlp, batch_size)
         self.tokens = 0
         self._pool: ProcessPoolExecutor | None = None
+        self.chars_done = 0  # characters attributed so far, segments of a long article included
         if self.workers > 1:
             self._pool = self._start_pool()
 
@@ -371,8 +372,9 @@ class Extractor:
 
     def _outcomes(self, articles: Iterable[Article]) -> Iterator[tuple[Article, int, list[_Outcome]]]:
         if self.workers == 1:
-            for batch in _batches(articles):
+            for batch in _batches(articles):  # a segment of a long article is a batch of its own
                 outcomes = self.runner.run([item for _, _, item in batch])
+                self.chars_done += sum(len(item[1]) for _, _, item in batch)
                 yield from ((a, n, [o]) for (a, n, _), o in zip(batch, outcomes, strict=True))
             return
         if self._pool is None:
@@ -382,7 +384,8 @@ class Extractor:
 
         def collect() -> Iterator[tuple[Article, int, list[_Outcome]]]:
             batch, future = window.popleft()
-            for (article, n, _), outcome in zip(batch, future.result(), strict=True):
+            for (article, n, item), outcome in zip(batch, future.result(), strict=True):
+                self.chars_done += len(item[1])
                 yield article, n, [outcome]
 
         try:
