@@ -443,6 +443,10 @@ def search(
         bool | None, typer.Option("--anonymous/--named", help="Only anonymous, or only named, sources.")
     ] = None,
     type_: Annotated[str | None, typer.Option("--type", help="direct, indirect or mixed.")] = None,
+    anonymous_type: Annotated[
+        str | None,
+        typer.Option("--anonymous-type", help="official, insider, associate, expert, public or other."),
+    ] = None,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet (any case).")] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after DATE (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before DATE (YYYY-MM-DD).")] = None,
@@ -470,7 +474,7 @@ def search(
     fmt = "jsonl" if as_json else output_format.strip().lower()
     if fmt not in FORMATS:
         raise _fail(f"unknown format {output_format!r}; use one of {', '.join(FORMATS)}", 2)
-    where = QuoteFilter(query, speaker, anonymous, type_, outlet, since, until)
+    where = QuoteFilter(query, speaker, anonymous, type_, outlet, since, until, anonymous_type)
     try:
         build_query(where)  # a bad filter fails before connecting
     except SearchError as exc:

@@ -60,6 +60,11 @@ class Speaker:
     affiliation: str | None = None
     count: int | None = None
     anonymity_reason: str | None = None
+    # what the text says about an unnamed source (indexer/extract/anonymity.py; README)
+    identification: str | None = None  # named | partial | unnamed
+    anonymous_type: str | None = None  # official | insider | associate | expert | public | other
+    status: str | None = None  # current | former | current_and_former
+    anonymity_reason_type: str | None = None  # not_authorized | sensitive | safety | privacy | policy | other
 
 
 @dataclass

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["QuoteFilter", "SearchError", "build_query", "search_quotes", "speaker_query", "top_speakers"]
 
 QUOTE_TYPES = ("direct", "indirect", "mixed")
+ANONYMOUS_TYPES = ("official", "insider", "associate", "expert", "public", "other")
 _WILDCARD_SPECIAL = re.compile(r"([*?\\])")
 
 
@@ -108,6 +109,7 @@ class QuoteFilter:
     outlet: str | None = None
     since: str | None = None  # published on or after (YYYY-MM-DD)
     until: str | None = None  # published on or before
+    anonymous_type: str | None = None  # official, insider, associate, expert, public or other
 
     @property
     def has_text(self) -> bool:
@@ -131,6 +133,12 @@ def build_query(where: QuoteFilter) -> dict[str, Any]:
         filters.append({"term": {"type": quote_type}})
     if where.outlet:
         filters.append({"term": {"article.outlet": where.outlet}})
+    if where.anonymous_type:
+        kind = where.anonymous_type.strip().lower()
+        if kind not in ANONYMOUS_TYPES:
+            known = ", ".join(ANONYMOUS_TYPES)
+            raise SearchError(f"unknown anonymous source type {where.anonymous_type!r}; use one of {known}")
+        filters.append({"term": {"speaker.anonymous_type": kind}})
     if where.since or where.until:
         bounds: dict[str, str] = {}
         if where.since:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from indexer.extract import lexicon as lx
+from indexer.extract.anonymity import describe_anonymity
 from indexer.extract.base import Candidate, Paragraphs
 from indexer.extract.credits import Credits
 from indexer.extract.cues import CueLexicon
@@ -49,7 +50,7 @@ def resolve(
     for cand in candidates:
         resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras, ranker, context))
     _name_descriptions(resolved, candidates, paras)
-    return [_speaker(r, article_id) for r in resolved]
+    return [describe_anonymity(_speaker(r, article_id), _description(r)) for r in resolved]
 
 
 def _resolve_one(
@@ -268,6 +269,16 @@ def _name_descriptions(resolved: list[Resolved], candidates: list[Candidate], pa
             )
             if near and named_there:
                 r.person = other.person
+
+
+def _description(r: Resolved) -> str | None:
+    """What the sentence says of an unnamed source beyond its noun phrase: "people briefed on the
+    planning", "a person who attended the meeting" (the head's clauses, up to 25 words)."""
+    if r.mention is None or r.mention.head is None:
+        return None
+    head = r.mention.head
+    words = [t for t in head.subtree if t.i >= head.left_edge.i][:25]
+    return " ".join(t.text for t in words)
 
 
 def _speaker(r: Resolved, article_id: str) -> Speaker:

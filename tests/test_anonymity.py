@@ -1,0 +1,167 @@
+"""Unnamed sources, typed: identification, kind of source, current or former, kind of reason.
+Every sentence here is made up for the tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from indexer.extract.engine import Extractor
+from indexer.model import Article
+
+CASES = [
+    # (sentence, the mention's start, identification, anonymous_type, status, anonymity_reason_type)
+    (
+        "Two State Department officials, speaking on the condition of anonymity because they were not "
+        "authorized to discuss the talks, said the deal was close.",
+        "Two State",
+        "unnamed",
+        "official",
+        None,
+        "not_authorized",
+    ),
+    (
+        "A person familiar with the negotiations said the talks would resume.",
+        "A person",
+        "unnamed",
+        "insider",
+        None,
+        None,
+    ),
+    (
+        "People briefed on the planning said the march would go ahead.",
+        "People",
+        "unnamed",
+        "insider",
+        None,
+        None,
+    ),
+    (
+        "A longtime friend of the senator said he had been unhappy for months.",
+        "A longtime",
+        "unnamed",
+        "associate",
+        None,
+        None,
+    ),
+    (
+        "A former aide to the governor said the plan was dead.",
+        "A former aide",
+        "unnamed",
+        "associate",
+        "former",
+        None,
+    ),
+    (
+        "A Wall Street economist said rates would rise in the spring.",
+        "A Wall",
+        "unnamed",
+        "expert",
+        None,
+        None,
+    ),
+    (
+        "A resident who watched the fire said the flames reached the roof.",
+        "A resident",
+        "unnamed",
+        "public",
+        None,
+        None,
+    ),
+    (
+        "Current and former officials said the program had failed.",
+        "Current and",
+        "unnamed",
+        "official",
+        "current_and_former",
+        None,
+    ),
+    (
+        "Narges, who spoke on the condition that her full name not be used for fear of reprisal, "
+        "said the police had come twice.",
+        "Narges",
+        "partial",
+        "other",
+        None,
+        "safety",
+    ),
+    (
+        "An official, who spoke on the condition of anonymity to protect the family's privacy, "
+        "said the boy was safe.",
+        "An official",
+        "unnamed",
+        "official",
+        None,
+        "privacy",
+    ),
+    (
+        "A police spokesman, speaking on the condition of anonymity in keeping with department "
+        "policy, said two men were held.",
+        "A police",
+        "unnamed",
+        "official",
+        None,
+        "policy",
+    ),
+    (
+        "A diplomat, speaking on the condition of anonymity because the negotiations were "
+        "sensitive, said a deal was near.",
+        "A diplomat",
+        "unnamed",
+        "official",
+        None,
+        "sensitive",
+    ),
+    ("The mayor said the budget would pass next week.", "The mayor", "named", None, None, None),
+    ("Mayor Ann Lee said the budget would pass next week.", "Mayor Ann", "named", None, None, None),
+]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(workers=1)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[1] for c in CASES])
+def test_unnamed_sources_are_typed(extractor: Extractor, case: tuple[Any, ...]) -> None:
+    text, start, identification, kind, status, reason = case
+    found = [
+        a
+        for a in extractor.extract_one(Article("t", text)).attributions
+        if (a.speaker.mention or "").startswith(start)
+    ]
+    assert found, [
+        (a.speaker.mention, a.text) for a in extractor.extract_one(Article("t", text)).attributions
+    ]
+    sp = found[0].speaker
+    assert (sp.identification, sp.anonymous_type, sp.status, sp.anonymity_reason_type) == (
+        identification,
+        kind,
+        status,
+        reason,
+    ), sp
+    assert sp.anonymous == (identification in ("unnamed", "partial"))
+
+
+@pytest.mark.es
+def test_search_by_anonymous_type(es: Any, tmp_path: Path) -> None:
+    articles = tmp_path / "a.jsonl"
+    lines = [{"id": f"a{i}", "text": case[0]} for i, case in enumerate(CASES)]
+    articles.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["index", str(articles), "--es-url", es.url, "--index", es.alias])
+    assert result.exit_code == 0, result.output
+    es.client.indices.refresh(index=es.alias)
+    result = runner.invoke(
+        app, ["search", "--anonymous-type", "Insider", "--json", "--es-url", es.url, "--index", es.alias]
+    )
+    assert result.exit_code == 0, result.output
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {h["article_id"] for h in hits} == {"a1", "a2"}
+    bad = runner.invoke(app, ["search", "--anonymous-type", "spy", "--es-url", "http://127.0.0.1:9"])
+    assert bad.exit_code == 1 and "unknown anonymous source type 'spy'" in bad.stderr
