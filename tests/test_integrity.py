@@ -430,6 +430,7 @@ def test_show_prints_the_quote_in_its_paragraph(es: Any, tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert STORY_A.strip() in " ".join(result.stdout.split()) or "We are nearly done" in result.stdout
     assert "Ann Lee" in result.stdout and "said" in result.stdout and "person" in result.stdout
+    assert "identification  named" in result.stdout  # every speaker field that has a value
     missing = cli("show", "nope", "--es-url", es.url, "--index", es.alias)
     assert missing.exit_code == 1 and "no quote 'nope'" in missing.stderr
 
