@@ -36,7 +36,17 @@ ANONYMOUS_SHARE = "quotes-lens-anonymous-share"
 PER_OUTLET = "quotes-lens-per-outlet"
 QUOTE_TYPES = "quotes-lens-quote-types"
 SOURCE_KINDS = "quotes-lens-source-kinds"
-PANEL_ORDER = (TOP_SPEAKERS, ANONYMOUS_SHARE, PER_OUTLET, QUOTE_TYPES, SOURCE_KINDS)
+ANONYMOUS_TYPES = "quotes-lens-anonymous-types"
+REASON_TYPES = "quotes-lens-reason-types"
+PANEL_ORDER = (
+    TOP_SPEAKERS,
+    ANONYMOUS_SHARE,
+    PER_OUTLET,
+    QUOTE_TYPES,
+    SOURCE_KINDS,
+    ANONYMOUS_TYPES,
+    REASON_TYPES,
+)
 
 
 class ReportError(Exception):
@@ -130,6 +140,17 @@ def build_report(
         rows = _counts(q, _aggregate(client, index, q, query), (name,))
         report.panels.append(Panel(q.id, q.title, "", rows, _donut(rows, name)))
 
+    q = queries[ANONYMOUS_TYPES]
+    rows = _counts(q, _aggregate(client, index, q, query), ("month", "type"))
+    for row in rows:
+        row["month"] = str(row["month"])[:7]
+    note = "Quotes from anonymous sources per month (undated articles are left out)."
+    report.panels.append(Panel(q.id, q.title, note, rows, _stacked(rows, "month", "type", temporal=True)))
+    q = queries[REASON_TYPES]
+    rows = _counts(q, _aggregate(client, index, q, query), ("outlet", "reason"))
+    note = "Anonymous sources whose reason for anonymity the article states."
+    report.panels.append(Panel(q.id, q.title, note, rows, _stacked(rows, "outlet", "reason", temporal=False)))
+
     try:
         report.quotes = search_quotes(client, where, size=top, index=index)
     except SearchError as exc:
@@ -205,6 +226,28 @@ def _donut(rows: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
             tooltip=[alt.Tooltip(f"{key}:N"), alt.Tooltip("quotes:Q")],
         )
         .properties(width=220, height=220)
+    )
+    return dict(chart.to_dict())
+
+
+def _stacked(rows: list[dict[str, Any]], key: str, split: str, temporal: bool) -> dict[str, Any] | None:
+    """Stacked bars: per month (upright) or per outlet (lying), split by kind."""
+    if not rows:
+        return None
+    import altair as alt
+
+    along = alt.X(f"{key}:O", title="Month") if temporal else alt.Y(f"{key}:N", title=None)  # "2026-04"
+    count = alt.Y("quotes:Q", title="Quotes") if temporal else alt.X("quotes:Q", title="Quotes")
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            along,
+            count,
+            color=alt.Color(f"{split}:N", title=split.capitalize()),
+            tooltip=[alt.Tooltip(f"{key}:N"), alt.Tooltip(f"{split}:N"), alt.Tooltip("quotes:Q")],
+        )
+        .properties(width=420, height=220 if temporal else alt.Step(22))
     )
     return dict(chart.to_dict())
 

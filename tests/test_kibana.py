@@ -61,14 +61,14 @@ def _by_type(kind: str) -> list[dict[str, Any]]:
 
 def test_every_line_is_a_saved_object_in_export_format() -> None:
     lines = kibana.SAVED_OBJECTS_FILE.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 8
+    assert len(lines) == 10
     for line in lines:
         obj = json.loads(line)
         assert set(obj) >= {"id", "type", "attributes", "references", "coreMigrationVersion"}
         assert obj["typeMigrationVersion"]
         assert obj["coreMigrationVersion"].startswith("8.")
     kinds = Counter(json.loads(line)["type"] for line in lines)
-    assert kinds == {"index-pattern": 1, "lens": 5, "search": 1, "dashboard": 1}
+    assert kinds == {"index-pattern": 1, "lens": 7, "search": 1, "dashboard": 1}
 
 
 def test_ids_are_unique() -> None:
@@ -81,8 +81,8 @@ def test_every_reference_resolves_to_an_object_in_the_file() -> None:
     objects = kibana.saved_objects()
     present = {(o["type"], o["id"]) for o in objects}
     refs = [(o["id"], r) for o in objects for r in o["references"]]
-    # one per lens layer, one per lens filter, the search's data view, six dashboard panels
-    assert len(refs) == 5 + 1 + 1 + 6
+    # one per lens layer, one per lens filter, the search's data view, eight dashboard panels
+    assert len(refs) == 7 + 3 + 1 + 8
     for owner, ref in refs:
         assert (ref["type"], ref["id"]) in present, f"{owner}: reference {ref} has no object"
 
@@ -154,7 +154,7 @@ def test_versions_are_within_what_kibana_8_19_knows() -> None:
 def test_every_aggregated_field_exists_with_an_aggregatable_type() -> None:
     types = _mapping_types()
     queries = kibana.panel_queries()
-    assert len(queries) == 5
+    assert len(queries) == 7
     for query in queries:
         assert query.fields(), query.id
         for name in query.fields():
@@ -467,3 +467,33 @@ def _answer_with_conflict(self: BaseHTTPRequestHandler) -> None:
     self.send_header("Content-Length", str(len(data)))
     self.end_headers()
     self.wfile.write(data)
+
+
+@pytest.mark.es
+def test_panel_anonymous_sources_by_type(
+    es_client: Any, samples_index: tuple[str, list[dict[str, Any]]]
+) -> None:
+    alias, records = samples_index
+    rows = _run(es_client, alias, _panel("Anonymous sources by type over time"))
+    got = Counter({(month[:7], kind): values["count-col"] for month, kind, values in rows})
+    expected = Counter(
+        (r["article"]["published_at"][:7], r["speaker"]["anonymous_type"])
+        for r in records
+        if r["speaker"]["anonymous"] and r["article"]["published_at"]
+    )
+    assert got == expected and sum(got.values()) >= 2
+
+
+@pytest.mark.es
+def test_panel_reasons_for_anonymity_by_outlet(
+    es_client: Any, samples_index: tuple[str, list[dict[str, Any]]]
+) -> None:
+    alias, records = samples_index
+    rows = _run(es_client, alias, _panel("Reasons given for anonymity, by outlet"))
+    got = Counter({(outlet, reason): values["count-col"] for outlet, reason, values in rows})
+    expected = Counter(
+        ((r["article"]["outlet"] or "").lower(), r["speaker"]["anonymity_reason_type"])
+        for r in records
+        if r["speaker"]["anonymity_reason_type"] and r["article"]["outlet"]
+    )
+    assert got == expected and sum(got.values()) >= 1

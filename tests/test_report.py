@@ -95,7 +95,7 @@ def test_the_report_draws_every_panel_offline_in_a_real_browser(
     out = tmp_path / "report.html"
     result = run_report(es_url, indexed, out)
     assert result.exit_code == 0, result.output
-    assert "5 of 5 panels drawn" in result.stderr
+    assert f"{len(report.PANEL_ORDER)} of {len(report.PANEL_ORDER)} panels drawn" in result.stderr
 
     open_report(browser, out)
     assert browser.execute_script("return document.body.dataset.drawn") == "yes"
@@ -144,6 +144,8 @@ def test_each_panel_shows_what_its_kibana_query_answers(indexed: str, es_client:
             continue  # checked below: the Lens query with an outlet bucket around it
         query = queries[panel.id]
         answer = query.rows(es_client.search(index=indexed, **query.body()).body)
+        if panel.id == report.ANONYMOUS_TYPES:  # the report shows months as "2026-04"
+            answer = [(str(month)[:7], *rest) for month, *rest in answer]
         assert [
             (*{k: v for k, v in r.items() if k != "quotes"}.values(), r["quotes"]) for r in panel.rows
         ] == [(*keys, next(iter(values.values()))) for *keys, values in answer]
