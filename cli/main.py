@@ -128,7 +128,7 @@ def extract(
 
     from indexer.extract.choice import ModelError
     from indexer.extract.engine import Extractor, ModelNotFound
-    from indexer.pipeline import RunSummary, articles_of, results_of, write_jsonl
+    from indexer.pipeline import OutputError, RunSummary, articles_of, results_of, write_jsonl
 
     shard_spec = parse_shard_option(shard)
     try:
@@ -151,7 +151,10 @@ def extract(
                     extractor, articles_of(paths, summary, shard_spec, id_root=id_root, ignore=own), summary
                 )
                 write_jsonl(progress.follow(results), out)
-            out.flush()
+            try:
+                out.flush()
+            except OSError as exc:
+                raise OutputError(exc) from exc
         except KeyboardInterrupt:
             extractor.terminate()  # not waiting for the batches in flight
             with contextlib.suppress(OSError):
@@ -164,9 +167,9 @@ def extract(
                 err=True,
             )
             raise typer.Exit(130) from None
-        except OSError as exc:  # a full disk, /dev/full, a closed pipe
+        except OutputError as exc:  # a full disk, /dev/full, a closed pipe
             print_summary(summary)
-            raise fail(f"cannot write {where}: {exc.strerror or exc}; the output is incomplete", 1) from None
+            raise fail(f"cannot write {where}: {exc}; the output is incomplete", 1) from None
         finally:
             if out is not sys.stdout:
                 with contextlib.suppress(OSError):  # reported above: close re-raises the failed flush

@@ -232,7 +232,11 @@ def path_id(path: str, id_root: str | None = None, folder: str | None = None) ->
     ``/`` separators. A file outside the root takes its path below the `folder` it was found in
     (the folder named on the command line), and a file named by itself outside the root its name."""
     absolute = os.path.abspath(path)
-    for base in (id_root or os.getcwd(), folder):
+    try:
+        root = id_root or os.getcwd()
+    except OSError:  # the current folder was deleted: ids fall back to the folder named
+        root = None
+    for base in (root, folder):
         if base is None:
             continue
         rel = os.path.relpath(absolute, os.path.abspath(base))

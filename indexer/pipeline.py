@@ -84,7 +84,19 @@ def results_of(
         yield result
 
 
+class OutputError(Exception):
+    """Writing the output failed (a full disk, a closed pipe); `cause` is the OSError."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause.strerror or str(cause))
+        self.cause = cause
+
+
 def write_jsonl(results: Iterable[ArticleResult], out: IO[str]) -> None:
+    """One JSON line per record; a failed write raises `OutputError` (not reading errors)."""
     for result in results:
         for record in result.records():
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            try:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            except OSError as exc:
+                raise OutputError(exc) from exc
