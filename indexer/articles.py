@@ -49,7 +49,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO, Any, BinaryIO, TextIO
 
@@ -59,6 +59,7 @@ from indexer.model import Article
 __all__ = [
     "KNOWN_EXTENSIONS",
     "ReadFailure",
+    "ReadNotes",
     "Unsupported",
     "in_shard",
     "iter_articles",
@@ -122,6 +123,29 @@ class Unsupported:
 
     def __str__(self) -> str:
         return self.origin
+
+
+@dataclass
+class ReadNotes:
+    """What a run notes about its input besides failures: files of types not read, and publication
+    dates kept as text; a count and the first few of each (shared by the summaries of extract and index)."""
+
+    unsupported: int = 0  # files inside folders of a type not read (story.xml)
+    unsupported_examples: list[str] = field(default_factory=list)
+    dates_unread: int = 0  # publication dates kept as text (article.published_text)
+    dates_unread_examples: list[str] = field(default_factory=list)
+
+    EXAMPLES = 3
+
+    def skip_unsupported(self, item: Unsupported) -> None:
+        self.unsupported += 1
+        if len(self.unsupported_examples) < self.EXAMPLES:
+            self.unsupported_examples.append(item.origin)
+
+    def date_unread(self, article: Article) -> None:
+        self.dates_unread += 1
+        if len(self.dates_unread_examples) < self.EXAMPLES:
+            self.dates_unread_examples.append(f"{article.origin or article.id} {article.published_text!r}")
 
 
 @dataclass

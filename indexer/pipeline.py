@@ -10,35 +10,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, BinaryIO, TextIO
 
-from indexer.articles import ReadFailure, Unsupported, iter_articles, select_articles
+from indexer.articles import ReadFailure, ReadNotes, iter_articles, select_articles
 from indexer.extract.engine import ArticleResult, Extractor
 from indexer.model import Article
 
-UNSUPPORTED_EXAMPLES = 3
-
 
 @dataclass
-class RunSummary:
+class RunSummary(ReadNotes):
     articles_read: int = 0
     articles_skipped_by_shard: int = 0
     attributions: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
     words: int = 0
-    unsupported: int = 0  # files inside folders of a type not read (story.xml)
-    unsupported_examples: list[str] = field(default_factory=list)  # the first few of them
-
-    dates_unread: int = 0  # publication dates kept as text (article.published_text)
-    dates_unread_examples: list[str] = field(default_factory=list)
-
-    def date_unread(self, article: Article) -> None:
-        self.dates_unread += 1
-        if len(self.dates_unread_examples) < UNSUPPORTED_EXAMPLES:
-            self.dates_unread_examples.append(f"{article.origin or article.id} {article.published_text!r}")
-
-    def skip_unsupported(self, item: Unsupported) -> None:
-        self.unsupported += 1
-        if len(self.unsupported_examples) < UNSUPPORTED_EXAMPLES:
-            self.unsupported_examples.append(item.origin)
 
     @property
     def failed(self) -> int:

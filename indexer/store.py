@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
+from indexer.articles import ReadNotes
 from indexer.documents import BulkAction, bulk_actions, record_actions, stamped
 
 if TYPE_CHECKING:
@@ -577,7 +578,7 @@ class RetryPolicy:
 
 
 @dataclass
-class LoadReport:
+class LoadReport(ReadNotes):
     """What a load did. `indexed`/`failed` count quote documents; `articles_*` article documents."""
 
     articles_read: int = 0  # articles taken from the input (not counting those skipped)
@@ -599,21 +600,6 @@ class LoadReport:
     problem_count: int = 0
     elapsed: float = 0.0
     dead_letter: str | None = None  # path, if anything was written to it
-    unsupported: int = 0  # files inside folders of a type not read (story.xml)
-    unsupported_examples: list[str] = field(default_factory=list)  # the first few of them
-
-    dates_unread: int = 0  # publication dates kept as text (article.published_text)
-    dates_unread_examples: list[str] = field(default_factory=list)
-
-    def date_unread(self, article: Any) -> None:
-        self.dates_unread += 1
-        if len(self.dates_unread_examples) < 3:
-            self.dates_unread_examples.append(f"{article.origin or article.id} {article.published_text!r}")
-
-    def skip_unsupported(self, item: Any) -> None:
-        self.unsupported += 1
-        if len(self.unsupported_examples) < 3:
-            self.unsupported_examples.append(str(item))
 
     @property
     def documents_failed(self) -> int:
