@@ -249,6 +249,22 @@ def load_ours(url: str, records: Path, alias: str, dead_letter: Path) -> Timing:
     return clock.timing(report.indexed + report.articles_indexed)
 
 
+def cluster_passes(url: str, alias: str) -> tuple[Any, Any]:
+    """The quote-cluster pass over an alias just loaded (every quote gets its fields), then again
+    (nothing should change): the two `ClusterReport`s."""
+    from indexer import store
+    from indexer.clusters import cluster_quotes
+
+    client = store.connect(url)
+    first = cluster_quotes(client, alias)
+    second = cluster_quotes(client, alias)
+    if not first.load.ok or second.changed:
+        raise RuntimeError(
+            f"bench cluster pass: {first.load.problems[:3]}, second pass wrote {second.changed}"
+        )
+    return first, second
+
+
 def load_plain(url: str, records: Path, alias: str) -> Timing:
     """The same documents with plain `elasticsearch.helpers.bulk` (no safety features), then a refresh."""
     from elasticsearch.helpers import bulk

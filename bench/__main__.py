@@ -91,13 +91,22 @@ def main(argv: list[str] | None = None) -> int:
                 plain, loaded = [], []
                 for _ in range(args.rounds):
                     plain.append(bench.load_plain(node.url, records, fresh()))
-                    loaded.append(bench.load_ours(node.url, records, fresh(), tmp / "dl"))
+                    loaded_alias = fresh()
+                    loaded.append(bench.load_ours(node.url, records, loaded_alias, tmp / "dl"))
                 p = min(plain, key=lambda t: t.seconds)
                 q = min(loaded, key=lambda t: t.seconds)
                 say(f"  loader, {n:,} quote records (+ their article documents):")
                 say(f"    plain elasticsearch.helpers.bulk  {p.rate:,.0f} docs/s ({p.seconds:.1f} s)")
                 say(f"    quotes load                       {q.rate:,.0f} docs/s ({q.seconds:.1f} s)")
                 say(f"    quotes load / plain bulk           {q.rate / p.rate:.2f}x")
+                first, second = bench.cluster_passes(node.url, loaded_alias)
+                say(
+                    f"  quote clusters over those {first.quotes:,} quotes: first pass {first.seconds:.1f} s "
+                    f"({first.clusters:,} clusters, {first.reused:,} run more than once, "
+                    f"largest {first.largest}; "
+                    f"{first.changed:,} quotes written), second pass {second.seconds:.1f} s "
+                    f"({second.changed} written); first pass / load {first.seconds / q.seconds:.2f}x"
+                )
 
         if not args.skip_rss:
             say(f"\npeak RSS of `quotes extract` in a fresh process (x1 and x{args.rss_factor} the corpus)")

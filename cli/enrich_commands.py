@@ -10,6 +10,7 @@ from cli.es_commands import (
     ApiKey,
     CaCerts,
     ChunkSize,
+    ClusterQuotes,
     Concurrency,
     EsUrl,
     IndexName,
@@ -19,7 +20,7 @@ from cli.es_commands import (
     _connect,
     _fail,
     _Progress,
-    merge_speaker_names,
+    collection_passes,
     print_problems,
 )
 from cli.options import DEFAULT_MODEL, Model, ModelDir
@@ -65,6 +66,7 @@ def enrich(
     chunk_size: ChunkSize = 500,
     concurrency: Concurrency = 2,
     merge_names: MergeNames = True,
+    clusters: ClusterQuotes = True,
 ) -> None:
     """Find the quotes in an existing article index, index them, and add a quote summary to each article.
 
@@ -110,7 +112,7 @@ def enrich(
         raise _fail(str(exc)) from None
     _summary(report)
     # the source index's own `speakers` summary keeps each article's names; the quotes alias is merged
-    merged_ok = merge_speaker_names(client, index_name, None) if merge_names else True
+    merged_ok = collection_passes(client, index_name, None, merge_names, clusters)
     if not report.ok or not merged_ok:
         raise typer.Exit(1)
 

@@ -67,6 +67,13 @@ MergeNames = Annotated[
         help='After loading, give each person one name across all articles ("Trump" -> "Donald Trump").',
     ),
 ]
+ClusterQuotes = Annotated[
+    bool,
+    typer.Option(
+        "--clusters/--no-clusters",
+        help="After loading, group the same quote run by several articles (quote_cluster, first_seen).",
+    ),
+]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -205,12 +212,12 @@ def print_problems(report: Any) -> None:
 def _run_load(
     run: Any,
     dry_run: str | None,
-    merge: tuple[Any, IndexNames] | None = None,
+    after: Any = None,
     checkpoint: str | None = None,
     on_interrupt: Any = None,
 ) -> None:
-    """Run a load with a progress line; print the summary; merge speaker names across the collection
-    (`merge` = client and indices); exit 1 if anything failed, 130 on Ctrl-C (saying how to resume)."""
+    """Run a load with a progress line; print the summary; run the passes over the whole collection
+    (`after`, see `collection_passes`); exit 1 if anything failed, 130 on Ctrl-C (saying how to resume)."""
     from indexer.store import LoadInterrupted, StoreError
 
     progress = _Progress()
@@ -237,14 +244,40 @@ def _run_load(
     except StoreError as exc:
         raise _fail(str(exc)) from None
     _summary(report, dry_run)
-    merged_ok = True
-    if merge is not None and dry_run is None:
-        client, names = merge
-        merged_ok = merge_speaker_names(client, names.quotes_alias, names.articles_alias)
-    if not report.ok or not merged_ok:
+    passes_ok = True
+    if after is not None and dry_run is None:
+        passes_ok = after()
+    if not report.ok or not passes_ok:
         raise typer.Exit(1)
     if report.articles_read == 0 and not (report.articles_skipped or report.articles_other_shards):
         raise _fail("no articles read")
+
+
+def collection_passes(client: Any, quotes: str, articles: str | None, names: bool, clusters: bool) -> bool:
+    """The passes over the whole collection after a load: one name per person, then quote clusters.
+    False if a document could not be updated."""
+    ok = merge_speaker_names(client, quotes, articles) if names else True
+    return (cluster_quotes(client, quotes) if clusters else True) and ok
+
+
+def cluster_quotes(client: Any, quotes: str) -> bool:
+    """Group the same quote run by several articles; see indexer.clusters. Prints what it did."""
+    from indexer.clusters import cluster_quotes as run
+    from indexer.store import LoadInterrupted, StoreError
+
+    try:
+        done = run(client, quotes)
+    except (LoadInterrupted, StoreError) as exc:
+        raise _fail(f"grouping repeated quotes: {exc}") from None
+    typer.echo(
+        f"quote clusters: {done.clusters} ({done.reused} run more than once, largest {done.largest})  "
+        f"quotes updated: {done.load.indexed}",
+        err=True,
+    )
+    if done.load.documents_failed:
+        typer.echo(f"  {done.load.documents_failed} quotes kept their previous cluster fields:", err=True)
+        print_problems(done.load)
+    return done.load.documents_failed == 0
 
 
 def merge_speaker_names(client: Any, quotes: str, articles: str | None) -> bool:
@@ -295,6 +328,7 @@ def index(
     chunk_size: ChunkSize = 500,
     concurrency: Concurrency = 2,
     merge_names: MergeNames = True,
+    clusters: ClusterQuotes = True,
 ) -> None:
     """Extract attributions from articles and index them in Elasticsearch, one document per quote.
 
@@ -334,11 +368,14 @@ def index(
             dry_run=dry_run,
         )
 
+    def after() -> bool:
+        return collection_passes(client, names.quotes_alias, names.articles_alias, merge_names, clusters)
+
     with extractor:
         _run_load(
             run,
             dry_run,
-            None if client is None or not merge_names else (client, names),
+            None if client is None else after,
             checkpoint=checkpoint,
             on_interrupt=extractor.terminate,
         )
@@ -359,6 +396,7 @@ def load(
     chunk_size: ChunkSize = 500,
     concurrency: Concurrency = 2,
     merge_names: MergeNames = True,
+    clusters: ClusterQuotes = True,
 ) -> None:
     """Index attribution records written by `quotes extract` into Elasticsearch.
 
@@ -384,9 +422,10 @@ def load(
             dry_run=dry_run,
         )
 
-    _run_load(
-        run, dry_run, None if client is None or not merge_names else (client, names), checkpoint=checkpoint
-    )
+    def after() -> bool:
+        return collection_passes(client, names.quotes_alias, names.articles_alias, merge_names, clusters)
+
+    _run_load(run, dry_run, None if client is None else after, checkpoint=checkpoint)
 
 
 def _highlighted(fragment: str) -> Any:
@@ -412,6 +451,10 @@ CSV_COLUMNS = (
     "outlet",
     "published_at",
     "url",
+    "quote_cluster",
+    "cluster_size",
+    "cluster_outlets",
+    "first_seen",
 )
 
 
@@ -429,6 +472,10 @@ def _csv_row(hit: dict[str, Any]) -> list[Any]:
         art.get("outlet") or "",
         art.get("published_at") or "",
         art.get("url") or "",
+        hit.get("quote_cluster") or "",
+        hit.get("cluster_size") or "",
+        hit.get("cluster_outlets") or "",
+        hit.get("first_seen") or "",
     ]
 
 
@@ -455,6 +502,9 @@ def search(
         str, typer.Option("--format", help="table, json (one document), jsonl or csv.")
     ] = "table",
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format jsonl.")] = False,
+    collapse: Annotated[
+        bool, typer.Option("--collapse", help="Each quote run by several articles once (quote clusters).")
+    ] = False,
     es_url: EsUrl = None,
     index_name: IndexName = "quotes",
     api_key: ApiKey = None,
@@ -472,6 +522,7 @@ def search(
     from indexer.search import QuoteFilter, SearchError, build_query, iter_quotes
 
     fmt = "jsonl" if as_json else output_format.strip().lower()
+    unit = "quote clusters" if collapse else "quotes"
     if fmt not in FORMATS:
         raise _fail(f"unknown format {output_format!r}; use one of {', '.join(FORMATS)}", 2)
     where = QuoteFilter(query, speaker, anonymous, type_, outlet, since, until, anonymous_type)
@@ -481,13 +532,13 @@ def search(
         raise _fail(str(exc)) from None
     client = _connect(es_url, api_key, username, password, ca_certs)
     try:
-        total, stream = iter_quotes(client, where, size=size, index=index_name)
+        total, stream = iter_quotes(client, where, size=size, index=index_name, collapse=collapse)
         if fmt == "jsonl":
             shown = 0
             for hit in stream:
                 typer.echo(json.dumps(hit, ensure_ascii=False))
                 shown += 1
-            typer.echo(f"{total} quotes match; {shown} shown", err=True)
+            typer.echo(f"{total} {unit} match; {shown} shown", err=True)
             return
         if fmt == "json":
             hits = list(stream)
@@ -500,7 +551,7 @@ def search(
             for hit in stream:
                 writer.writerow(_csv_row(hit))
                 shown += 1
-            typer.echo(f"{total} quotes match; {shown} shown", err=True)
+            typer.echo(f"{total} {unit} match; {shown} shown", err=True)
             return
         hits = list(stream)
     except SearchError as exc:
@@ -508,7 +559,7 @@ def search(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(show_lines=True, caption=f"{total} quotes match; {len(hits)} shown")
+    table = Table(show_lines=True, caption=f"{total} {unit} match; {len(hits)} shown")
     for column in ("speaker", "quote", "type", "article", "date"):
         table.add_column(column, overflow="fold")
     for hit in hits:
@@ -520,6 +571,11 @@ def search(
         where_from = "\n".join(
             str(x) for x in (art.get("title"), art.get("outlet"), art.get("url"), hit.get("article_id")) if x
         )
+        if collapse and (hit.get("cluster_size") or 1) > 1:
+            where_from += (
+                f"\nand {hit['cluster_size'] - 1} more: {hit.get('cluster_articles')} articles, "
+                f"{hit.get('cluster_outlets')} outlets"
+            )
         table.add_row(
             who,
             _highlighted(hit.get("highlight") or hit.get("quote") or hit.get("text") or ""),
@@ -612,7 +668,8 @@ def speakers(
     anonymous: Annotated[
         bool,
         typer.Option(
-            "--anonymous", help="Unnamed sources instead, each of its own article (by description)."
+            "--anonymous",
+            help="Anonymous sources instead: counts by type, reason given and outlet, then the most quoted.",
         ),
     ] = False,
     all_sources: Annotated[
@@ -634,7 +691,7 @@ def speakers(
 
     Example: quotes speakers --top 20 --since 2016-01-01
     """
-    from indexer.search import QuoteFilter, SearchError, build_query, top_speakers
+    from indexer.search import QuoteFilter, SearchError, anonymous_summary, build_query, top_speakers
 
     if anonymous and all_sources:
         raise _fail("give --anonymous or --all, not both", 2)
@@ -649,14 +706,34 @@ def speakers(
         rows = top_speakers(client, top=top, which=which, where=where, index=index_name)
     except SearchError as exc:
         raise _fail(str(exc)) from None
+    summary = None
+    if anonymous:
+        try:
+            summary = anonymous_summary(client, where, index=index_name)
+        except SearchError as exc:
+            raise _fail(str(exc)) from None
     if as_json:
         for row in rows:
             typer.echo(json.dumps(row, ensure_ascii=False))
+        if summary is not None:
+            typer.echo(json.dumps({"summary": summary}, ensure_ascii=False))
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table()
+    console = Console(highlight=False)
+    if summary is not None:
+        titles = {"type": "source type", "reason_type": "reason given", "outlet": "outlet"}
+        for key, title in titles.items():
+            part = Table(title=f"anonymous sources by {title}")
+            part.add_column(title)
+            part.add_column("quotes", justify="right")
+            part.add_column("sources", justify="right")
+            for b in summary[key]:
+                label = b["key"] if b["key"] is not None else ("none stated" if key == "reason_type" else "-")
+                part.add_row(str(label), str(b["quotes"]), str(b["sources"]))
+            console.print(part)
+    table = Table(title="unnamed sources, most quoted" if summary is not None else None)
     table.add_column("speaker")
     table.add_column("quotes", justify="right")
     table.add_column("articles", justify="right")
@@ -665,7 +742,7 @@ def speakers(
         if row["anonymous"]:
             label += f"  (unnamed, in {row['article_id']})"
         table.add_row(label, str(row["quotes"]), str(row["articles"]))
-    Console(highlight=False).print(table)
+    console.print(table)
 
 
 # --------------------------------------------------------------------------- es start|stop|status

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli import enrich_commands, es_commands, kibana_commands, report_commands, train_commands
+from cli import enrich_commands, es_commands, kibana_commands, report_commands, reuse_commands, train_commands
 from cli.options import DEFAULT_MODEL, IdRoot, Model, ModelDir, Workers, dates_line, unsupported_line
 
 if TYPE_CHECKING:
@@ -221,6 +221,7 @@ kibana_commands.register(app)
 enrich_commands.register(app)
 train_commands.register(app)
 report_commands.register(app)
+reuse_commands.register(app)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ QUOTE_TYPES = "quotes-lens-quote-types"
 SOURCE_KINDS = "quotes-lens-source-kinds"
 ANONYMOUS_TYPES = "quotes-lens-anonymous-types"
 REASON_TYPES = "quotes-lens-reason-types"
+REPEATED_QUOTES = "quotes-lens-repeated-quotes"
 PANEL_ORDER = (
     TOP_SPEAKERS,
     ANONYMOUS_SHARE,
@@ -46,6 +47,7 @@ PANEL_ORDER = (
     SOURCE_KINDS,
     ANONYMOUS_TYPES,
     REASON_TYPES,
+    REPEATED_QUOTES,
 )
 
 
@@ -151,6 +153,23 @@ def build_report(
     note = "Anonymous sources whose reason for anonymity the article states."
     report.panels.append(Panel(q.id, q.title, note, rows, _stacked(rows, "outlet", "reason", temporal=False)))
 
+    q = queries[REPEATED_QUOTES]
+    rows = []
+    for quote, metrics in q.rows(_aggregate(client, index, q, query)):
+        values = list(metrics.values())  # articles, outlets, first seen (epoch ms), in column order
+        first = values[2]
+        when = dt.datetime.fromtimestamp(first / 1000, dt.timezone.utc).date().isoformat() if first else ""
+        rows.append(
+            {
+                "quote": str(quote),
+                "articles": int(values[0] or 0),
+                "outlets": int(values[1] or 0),
+                "first_seen": when,
+            }
+        )
+    note = "Quotes run by two articles or more (the same words, give or take a few at either end)."
+    report.panels.append(Panel(q.id, q.title, note, rows, _repeated(rows)))
+
     try:
         report.quotes = search_quotes(client, where, size=top, index=index)
     except SearchError as exc:
@@ -209,6 +228,27 @@ def _bars(rows: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
         .properties(width=420, height=alt.Step(22))
     )
     text = chart.mark_text(align="left", dx=3).encode(text="quotes:Q")
+    return dict((chart + text).to_dict())
+
+
+def _repeated(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if not rows:
+        return None
+    import altair as alt
+
+    for row in rows:
+        row["label"] = row["quote"] if len(row["quote"]) <= 70 else row["quote"][:67].rstrip() + "..."
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=None, title=None),  # Elasticsearch's order: most articles first
+            x=alt.X("articles:Q", title="Articles"),
+            tooltip=["quote:N", "articles:Q", "outlets:Q", "first_seen:N"],
+        )
+        .properties(width=420, height=alt.Step(22))
+    )
+    text = chart.mark_text(align="left", dx=3).encode(text="articles:Q")
     return dict((chart + text).to_dict())
 
 

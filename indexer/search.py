@@ -277,16 +277,30 @@ def get_quote(client: Elasticsearch, quote_id: str, index: str = "quotes") -> di
     return dict(hits[0]["_source"], _id=hits[0]["_id"])
 
 
+COLLAPSE_WINDOW = 10_000  # Elasticsearch pages collapsed results only by from/size, up to this many
+
+
 def iter_quotes(
-    client: Elasticsearch, where: QuoteFilter, size: int, index: str = "quotes", page: int = 1000
+    client: Elasticsearch,
+    where: QuoteFilter,
+    size: int,
+    index: str = "quotes",
+    page: int = 1000,
+    collapse: bool = False,
 ) -> tuple[int, Iterator[dict[str, Any]]]:
     """The total number of matching quotes, and the first `size` of them, best first (newest first
     without query text). Pages beyond the first go through a point in time and ``search_after``, so
-    any number of quotes can be read, past Elasticsearch's window of 10,000, in a consistent view."""
+    any number of quotes can be read, past Elasticsearch's window of 10,000, in a consistent view.
+
+    With `collapse`, each quote cluster (`indexer.clusters`) is shown once, by its best quote, and
+    the total counts clusters; collapsed results come in one request of at most `COLLAPSE_WINDOW`.
+    """
     from elasticsearch import ApiError, TransportError
 
     if size < 0:
         raise SearchError(f"size must be 0 or more, got {size}")
+    if collapse and size > COLLAPSE_WINDOW:
+        raise SearchError(f"--collapse shows at most {COLLAPSE_WINDOW} clusters, got --size {size}")
     sort: list[Any] = (
         [{"_score": {"order": "desc"}}]
         if where.has_text
@@ -299,8 +313,18 @@ def iter_quotes(
         "track_total_hits": True,
         "sort": [*sort, {"quote_id": {"order": "asc", "unmapped_type": "keyword"}}],
     }
+    if collapse:
+        body.update(
+            size=size,
+            collapse={"field": "quote_cluster"},
+            track_total_hits=False,
+            aggs={"clusters": {"cardinality": {"field": "quote_cluster", "precision_threshold": 40000}}},
+        )
     first = _run(client, index, **body)
-    total = int(first.get("hits", {}).get("total", {}).get("value", 0))
+    if collapse:
+        total = int(first.get("aggregations", {}).get("clusters", {}).get("value", 0))
+    else:
+        total = int(first.get("hits", {}).get("total", {}).get("value", 0))
 
     def hit_doc(hit: dict[str, Any]) -> dict[str, Any]:
         doc = dict(hit.get("_source") or {})
@@ -314,7 +338,7 @@ def iter_quotes(
         hits = first.get("hits", {}).get("hits", [])
         yield from (hit_doc(h) for h in hits)
         sent = len(hits)
-        if sent >= min(size, total) or not hits:
+        if collapse or sent >= min(size, total) or not hits:
             return
         from indexer.store import client_url, describe_error
 
@@ -398,3 +422,71 @@ def _unnamed_sources(
             break
         composite["after"] = after
     return [row for _, _, row in best]
+
+
+def reused_quotes(
+    client: Elasticsearch, top: int = 20, where: QuoteFilter | None = None, index: str = "quotes"
+) -> list[dict[str, Any]]:
+    """The quotes run most often (by articles, then outlets), each by its first appearance: the
+    quote document with ``is_first`` of each cluster of two quotes or more (`indexer.clusters`)
+    whose first appearance matches `where`."""
+    if top < 1:
+        raise SearchError(f"--top must be at least 1, got {top}")
+    base = build_query(where or QuoteFilter())
+    query = {
+        "bool": {
+            "must": [base],
+            "filter": [{"term": {"is_first": True}}, {"range": {"cluster_size": {"gte": 2}}}],
+        }
+    }
+    body: dict[str, Any] = {
+        "size": top,
+        "query": query,
+        "track_total_hits": False,
+        "sort": [
+            {"cluster_articles": {"order": "desc", "unmapped_type": "integer"}},
+            {"cluster_outlets": {"order": "desc", "unmapped_type": "integer"}},
+            {"cluster_size": {"order": "desc", "unmapped_type": "integer"}},
+            {"first_seen": {"order": "asc", "missing": "_last", "unmapped_type": "date"}},
+            {"quote_id": {"order": "asc", "unmapped_type": "keyword"}},
+        ],
+    }
+    hits = _run(client, index, **body).get("hits", {}).get("hits", [])
+    return [dict(h.get("_source") or {}, _id=h.get("_id")) for h in hits]
+
+
+def anonymous_summary(
+    client: Elasticsearch, where: QuoteFilter | None = None, index: str = "quotes", top: int = 20
+) -> dict[str, list[dict[str, Any]]]:
+    """Quotes of anonymous sources counted by source type, by the type of reason given for
+    anonymity, and by outlet: ``{"type": [{"key", "quotes", "sources"}], "reason_type": ...,
+    "outlet": ...}``. ``key`` is None for quotes with no value (no reason stated, no outlet);
+    ``sources`` counts distinct sources (an unnamed source is one per article)."""
+    base = build_query(where or QuoteFilter())
+    query = {"bool": {"must": [base], "filter": [{"term": {"speaker.anonymous": True}}]}}
+    # ids of unnamed sources are derived with their article's id: one per source of one article
+    sources = {"sources": {"cardinality": {"field": "speaker.id"}}}
+    fields = {
+        "type": "speaker.anonymous_type",
+        "reason_type": "speaker.anonymity_reason_type",
+        "outlet": "article.outlet",
+    }
+    aggs = {
+        name: {"terms": {"field": f, "size": top, "missing": _NONE}, "aggs": sources}
+        for name, f in fields.items()
+    }
+    resp = _run(client, index, size=0, query=query, aggs=aggs, track_total_hits=False)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name in fields:
+        out[name] = [
+            {
+                "key": None if b["key"] == _NONE else b["key"],
+                "quotes": b["doc_count"],
+                "sources": b.get("sources", {}).get("value"),
+            }
+            for b in resp.get("aggregations", {}).get(name, {}).get("buckets", [])
+        ]
+    return out
+
+
+_NONE = "\x00none"

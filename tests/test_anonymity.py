@@ -4,6 +4,7 @@ Every sentence here is made up for the tests."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +152,8 @@ def test_unnamed_sources_are_typed(extractor: Extractor, case: tuple[Any, ...]) 
 @pytest.mark.es
 def test_search_by_anonymous_type(es: Any, tmp_path: Path) -> None:
     articles = tmp_path / "a.jsonl"
-    lines = [{"id": f"a{i}", "text": case[0]} for i, case in enumerate(CASES)]
+    outlets = ("Coastal Wire", "Vellan Daily")
+    lines = [{"id": f"a{i}", "text": case[0], "outlet": outlets[i % 2]} for i, case in enumerate(CASES)]
     articles.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(app, ["index", str(articles), "--es-url", es.url, "--index", es.alias])
@@ -165,3 +167,32 @@ def test_search_by_anonymous_type(es: Any, tmp_path: Path) -> None:
     assert {h["article_id"] for h in hits} == {"a1", "a2"}
     bad = runner.invoke(app, ["search", "--anonymous-type", "spy", "--es-url", "http://127.0.0.1:9"])
     assert bad.exit_code == 1 and "unknown anonymous source type 'spy'" in bad.stderr
+
+    # quotes speakers --anonymous: counts by type, reason type and outlet, as the documents say
+    result = runner.invoke(
+        app, ["speakers", "--anonymous", "--json", "--es-url", es.url, "--index", es.alias]
+    )
+    assert result.exit_code == 0, result.output
+    *sources, last = [json.loads(line) for line in result.stdout.splitlines()]
+    summary = last["summary"]
+    docs = [
+        h["_source"]
+        for h in es.client.search(index=es.alias, size=500, query={"term": {"speaker.anonymous": True}}).body[
+            "hits"
+        ]["hits"]
+    ]
+    for key, get in (
+        ("type", lambda d: d["speaker"]["anonymous_type"]),
+        ("reason_type", lambda d: d["speaker"]["anonymity_reason_type"]),
+        ("outlet", lambda d: d["article"]["outlet"].lower()),
+    ):
+        expected = Counter(get(d) for d in docs)
+        assert {b["key"]: b["quotes"] for b in summary[key]} == expected, key
+    assert {b["key"] for b in summary["type"]} >= {"official", "insider", "associate"}
+    assert any(b["key"] is None for b in summary["reason_type"])  # most give no reason
+    assert sum(b["sources"] for b in summary["outlet"]) == len({d["speaker"]["id"] for d in docs})
+    assert sources and all(row["anonymous"] for row in sources)
+    table = runner.invoke(
+        app, ["speakers", "--anonymous", "--es-url", es.url, "--index", es.alias], env={"COLUMNS": "200"}
+    )
+    assert "anonymous sources by source type" in table.stdout and "none stated" in table.stdout

@@ -23,6 +23,7 @@ from indexer.search import QuoteFilter, build_query
 from tests.conftest import drop_aliases
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+WIRE = Path(__file__).resolve().parent / "wire"  # a story three outlets ran: the repeated-quotes panel
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 LOAD_BUDGET_MS = 2000
@@ -30,9 +31,9 @@ LOAD_BUDGET_MS = 2000
 
 @pytest.fixture(scope="module")
 def indexed(es_client: Any, es_url: str) -> Iterator[str]:
-    """samples/ indexed through the CLI, as a user does; the alias."""
+    """samples/ and tests/wire/ indexed through the CLI, as a user does; the alias."""
     alias = f"t-report-{uuid.uuid4().hex[:8]}"
-    result = CliRunner().invoke(app, ["index", str(SAMPLES), "--es-url", es_url, "--index", alias])
+    result = CliRunner().invoke(app, ["index", str(SAMPLES), str(WIRE), "--es-url", es_url, "--index", alias])
     assert result.exit_code == 0, result.output
     es_client.indices.refresh(index=alias)
     yield alias
@@ -144,6 +145,13 @@ def test_each_panel_shows_what_its_kibana_query_answers(indexed: str, es_client:
             continue  # checked below: the Lens query with an outlet bucket around it
         query = queries[panel.id]
         answer = query.rows(es_client.search(index=indexed, **query.body()).body)
+        if panel.id == report.REPEATED_QUOTES:  # a table: articles, outlets, first seen per quote
+            assert len(panel.rows) == len(answer) == 4
+            assert [(r["quote"], r["articles"], r["outlets"]) for r in panel.rows] == [
+                (quote, v["articles-col"], v["outlets-col"]) for quote, v in answer
+            ]
+            assert {r["first_seen"] for r in panel.rows} == {"2026-05-05"}
+            continue
         if panel.id == report.ANONYMOUS_TYPES:  # the report shows months as "2026-04"
             answer = [(str(month)[:7], *rest) for month, *rest in answer]
         assert [
