@@ -149,6 +149,68 @@ def test_unnamed_sources_are_typed(extractor: Extractor, case: tuple[Any, ...]) 
     assert sp.anonymous == (identification in ("unnamed", "partial"))
 
 
+ELSEWHERE = [
+    # (article, the mention's start, the reason type): the reason is not in the source's sentence
+    (
+        "An airline employee said the flights were cancelled because of a staff shortage. She spoke on "
+        "condition of anonymity because she feared reprisals from her managers.",
+        "An airline",
+        "safety",
+    ),
+    (
+        "Two city officials said the plan had been shelved. The mayor said he had not decided. The "
+        "officials spoke on condition of anonymity because they were not authorized to speak publicly.",
+        "Two city",
+        "not_authorized",
+    ),
+    (
+        "Two city officials said the plan had been shelved.\n\nThe decision came after weeks of debate at "
+        "City Hall.\n\nThe officials, who were not authorized to discuss internal deliberations, said the "
+        "mayor was told on Monday.",
+        "Two city",
+        "not_authorized",
+    ),
+    (
+        "A senior diplomat said the talks had stalled.\n\nThe ministry declined to comment.\n\nThe "
+        "diplomat, like others interviewed for this article, spoke on the condition of anonymity in "
+        "keeping with the ministry's rules.",
+        "A senior",
+        "policy",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "case", ELSEWHERE, ids=["next sentence", "two sentences on", "paragraphs later", "misparse"]
+)
+def test_a_reason_given_after_the_quote_reaches_its_source(
+    extractor: Extractor, case: tuple[str, ...]
+) -> None:
+    text, start, reason_type = case
+    attributions = extractor.extract_one(Article("t", text)).attributions
+    (sp,) = [a.speaker for a in attributions if (a.speaker.mention or "").startswith(start)]
+    assert sp.anonymity_reason and sp.anonymity_reason_type == reason_type, sp
+
+
+def test_a_reason_elsewhere_is_not_given_to_a_named_source_or_another_anonymous_one(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Mayor Ann Lee said the budget would pass. A council aide said the vote was close. Two residents "
+        "said they would protest. They spoke on condition of anonymity because they feared their landlord."
+    )
+    speakers = {a.speaker.mention: a.speaker for a in extractor.extract_one(Article("t", text)).attributions}
+    assert speakers["Two residents"].anonymity_reason_type == "safety"
+    assert speakers["A council aide"].anonymity_reason is None  # "they" is the residents, not the aide
+    assert speakers["Mayor Ann Lee"].anonymity_reason is None
+
+
+def test_anonymity_with_no_reason_stated_has_no_reason_type(extractor: Extractor) -> None:
+    text = "A senior official, speaking on the condition of anonymity, said the sanctions would stay."
+    (sp,) = [a.speaker for a in extractor.extract_one(Article("t", text)).attributions]
+    assert sp.anonymous and sp.anonymity_reason and sp.anonymity_reason_type is None
+
+
 @pytest.mark.es
 def test_search_by_anonymous_type(es: Any, tmp_path: Path) -> None:
     articles = tmp_path / "a.jsonl"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from indexer.extract import lexicon as lx
-from indexer.extract.anonymity import describe_anonymity
+from indexer.extract.anonymity import describe_anonymity, reasons_elsewhere
 from indexer.extract.base import Candidate, Paragraphs
 from indexer.extract.credits import Credits
 from indexer.extract.cues import CueLexicon
@@ -50,7 +50,9 @@ def resolve(
     for cand in candidates:
         resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras, ranker, context))
     _name_descriptions(resolved, candidates, paras)
-    return [describe_anonymity(_speaker(r, article_id), _description(r)) for r in resolved]
+    speakers = [_speaker(r, article_id) for r in resolved]
+    reasons_elsewhere(doc, [r.mention for r in resolved], speakers)
+    return [describe_anonymity(sp, _description(r)) for sp, r in zip(speakers, resolved, strict=True)]
 
 
 def _resolve_one(
