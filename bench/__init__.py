@@ -156,6 +156,23 @@ def extract(model: str, corpus: Path, output: Path, workers: int) -> ExtractRun:
     return ExtractRun(clock.timing(summary.words), summary.attributions, output)
 
 
+def extraction_rate(model: str, texts: list[str], workers: int, dask: str | None = None) -> Timing:
+    """Words/s of `Extractor.extract` over `texts`, locally with `workers` processes or on the Dask
+    scheduler at `dask`, after a first small run (the workers have loaded the pipeline): the steady
+    state of a long run, where starting the workers is paid once."""
+    from indexer.extract.engine import Extractor
+    from indexer.model import Article
+
+    articles = [Article(f"b{i}", t) for i, t in enumerate(texts)]
+    with Extractor(model, workers=workers, dask=dask) as extractor:
+        for _ in extractor.extract(articles[: 4 * max(1, workers)]):
+            pass
+        with Clock() as clock:
+            for _ in extractor.extract(articles):
+                pass
+    return clock.timing(sum(len(t.split()) for t in texts))
+
+
 def quality(gold: Path, predictions: Path) -> dict[str, Any]:
     from indexer.evaluate import load_gold, read_predictions, score
 

@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-es", action="store_true", help="no Elasticsearch figures")
     parser.add_argument("--skip-rss", action="store_true", help="no memory figures")
     parser.add_argument("--skip-long", action="store_true", help="no 1 MB / 5 MB article figures")
+    parser.add_argument("--skip-dask", action="store_true", help="no Dask figures")
     args = parser.parse_args(argv)
     workers = args.workers or all_cores()
 
@@ -64,6 +65,21 @@ def main(argv: list[str] | None = None) -> int:
         say(f"  attributions: {o.attributions}")
         say("  every round (words/s): bare " + ", ".join(f"{t.rate:,.0f}" for t in bare))
         say("                         ours " + ", ".join(f"{run.timing.rate:,.0f}" for run in ours))
+        if not args.skip_dask:
+            from distributed import LocalCluster
+
+            say("\nDask (a LocalCluster of single-threaded worker processes) against --workers, same cores")
+            for n in (1, 2):
+                local = bench.extraction_rate(args.model, texts, n)
+                with LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
+                ) as cluster:
+                    on_dask = bench.extraction_rate(args.model, texts, n, dask=cluster.scheduler_address)
+                say(
+                    f"  {n} core{'s' if n > 1 else ''}: --workers {n} {local.rate:8,.0f} words/s   "
+                    f"--dask ({n} worker{'s' if n > 1 else ''}) {on_dask.rate:8,.0f} words/s   "
+                    f"overhead {1 - on_dask.rate / local.rate:+.1%}"
+                )
         if gold is not None:
             say("\nquality on the dev set")
             say(f"  {bench.quality(gold, o.output)}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.options import DEFAULT_MODEL, IdRoot, Model, ModelDir, Workers, dates_line, unsupported_line
+from cli.options import DEFAULT_MODEL, Dask, IdRoot, Model, ModelDir, Workers, dates_line, unsupported_line
 
 if TYPE_CHECKING:
     from indexer.store import IndexNames, LoadReport
@@ -329,6 +329,7 @@ def index(
     concurrency: Concurrency = 2,
     merge_names: MergeNames = True,
     clusters: ClusterQuotes = True,
+    dask: Dask = None,
 ) -> None:
     """Extract attributions from articles and index them in Elasticsearch, one document per quote.
 
@@ -348,9 +349,11 @@ def index(
     client = None if dry_run is not None else _connect(es_url, api_key, username, password, ca_certs)
     names = _prepare(client, index_name, reindex, dry_run)
     ck = _checkpoint(checkpoint, index_name, dry_run, client)
+    from indexer.extract.on_dask import DaskError
+
     try:
-        extractor = Extractor(model, workers=workers, choice=model_dir)
-    except (ModelNotFound, ModelError) as exc:
+        extractor = Extractor(model, workers=workers, choice=model_dir, dask=dask)
+    except (ModelNotFound, ModelError, DaskError) as exc:
         raise _fail(str(exc), 2) from None
 
     def run(progress: Any) -> LoadReport:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli import enrich_commands, es_commands, kibana_commands, report_commands, reuse_commands, train_commands
-from cli.options import DEFAULT_MODEL, IdRoot, Model, ModelDir, Workers, dates_line, unsupported_line
+from cli.options import DEFAULT_MODEL, Dask, IdRoot, Model, ModelDir, Workers, dates_line, unsupported_line
 
 if TYPE_CHECKING:
     from indexer.extract.engine import ArticleResult
@@ -120,6 +120,7 @@ def extract(
     workers: Workers = 0,
     shard: Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")] = None,
     id_root: IdRoot = None,
+    dask: Dask = None,
 ) -> None:
     """Extract every attribution from articles into JSON Lines, one object per quote.
 
@@ -128,12 +129,13 @@ def extract(
 
     from indexer.extract.choice import ModelError
     from indexer.extract.engine import Extractor, ModelNotFound
+    from indexer.extract.on_dask import DaskError
     from indexer.pipeline import OutputError, RunSummary, articles_of, results_of, write_jsonl
 
     shard_spec = parse_shard_option(shard)
     try:
-        extractor = Extractor(model, workers=workers, choice=model_dir)
-    except (ModelNotFound, ModelError) as exc:
+        extractor = Extractor(model, workers=workers, choice=model_dir, dask=dask)
+    except (ModelNotFound, ModelError, DaskError) as exc:
         raise fail(str(exc), 2) from exc
     summary = RunSummary()
     try:

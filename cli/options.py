@@ -17,6 +17,13 @@ ModelDir = Annotated[
     ),
 ]
 Workers = Annotated[int, typer.Option("--workers", help="spaCy processes; 0 (default) uses all cores.")]
+Dask = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        help="Extract on Dask: tcp://HOST:PORT of a running scheduler, or local[:N] (this machine).",
+    ),
+]
 IdRoot = Annotated[
     str | None,
     typer.Option(

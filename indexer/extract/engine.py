@@ -300,7 +300,12 @@ class Extractor:
     """
 
     def __init__(
-        self, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64, choice: str | None = None
+        self,
+        model: str = DEFAULT_MODEL,
+        workers: int = 1,
+        batch_size: int = 64,
+        choice: str | None = None,
+        dask: str | None = None,
     ) -> None:
         self.nlp = load_pipeline(model, choice)
         self.model = model
@@ -312,7 +317,12 @@ class Extractor:
         self.tokens = 0
         self._pool: ProcessPoolExecutor | None = None
         self.chars_done = 0  # characters attributed so far, segments of a long article included
-        if self.workers > 1:
+        self._dask: Any = None
+        if dask is not None:  # the batches go to a Dask cluster instead (indexer/extract/on_dask.py)
+            from indexer.extract.on_dask import DaskBackend
+
+            self._dask = DaskBackend(dask, model, choice, batch_size)
+        elif self.workers > 1:
             self._pool = self._start_pool()
 
     def __enter__(self) -> Extractor:
@@ -324,13 +334,19 @@ class Extractor:
         self.close()
 
     def close(self) -> None:
-        """Stop the worker processes (a later `extract` starts new ones)."""
+        """Stop the worker processes (a later `extract` starts new ones); leave the Dask cluster."""
+        if self._dask is not None:
+            self._dask.close()
+            self._dask = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def terminate(self) -> None:
         """Stop the workers now, dropping their work (Ctrl-C): no waiting for batches to finish."""
+        if self._dask is not None:  # its queued tasks are released with the client
+            self._dask.close()
+            self._dask = None
         pool, self._pool = self._pool, None
         if pool is None:
             return
@@ -371,6 +387,11 @@ class Extractor:
         return self._merged(self._outcomes(articles))
 
     def _outcomes(self, articles: Iterable[Article]) -> Iterator[tuple[Article, int, list[_Outcome]]]:
+        if self._dask is not None:
+            for outcome in self._dask.outcomes(articles):
+                self.chars_done = self._dask.chars_done
+                yield outcome
+            return
         if self.workers == 1:
             for batch in _batches(articles):  # a segment of a long article is a batch of its own
                 outcomes = self.runner.run([item for _, _, item in batch])

@@ -1,0 +1,145 @@
+"""Extraction on a Dask cluster (dask.distributed): the batches of `--workers`, sent to Dask workers.
+
+`DaskBackend.outcomes` sends the batches that `engine._batches` cuts (the same batches whatever runs
+them) as Dask tasks, keeps at most a few per worker thread in flight, so the client's memory stays
+flat, and yields the outcomes in input order, so the output is byte-identical to a local run.
+
+- Each worker process loads the pipeline once, on its first task, and keeps it in a process-wide cache
+  (`_RUNNERS`, keyed by model and retrained choice): never once per task.
+- A worker that dies mid-task (kill -9, a lost node) costs a retry: the scheduler reschedules its tasks
+  on the workers still up, and each task may be retried `RETRIES` times more. Results are a pure
+  function of the batch, and quote ids are deterministic, so a retry never duplicates anything.
+- A batch that fails on every retry comes back as failed articles, with the reason, and the run goes on.
+- `local[:N]` starts a `LocalCluster` of N single-threaded worker processes on this machine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from indexer.extract.engine import _batches, _Item, _Outcome, _Runner, all_cores, load_pipeline
+from indexer.model import Article
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+__all__ = ["RETRIES", "DaskBackend", "DaskError"]
+
+RETRIES = 2  # re-runs of a batch whose task failed (a worker lost mid-task is rescheduled on top)
+IN_FLIGHT_PER_THREAD = 2
+CONNECT_TIMEOUT = "10s"
+
+_RUNNERS: dict[tuple[str, str | None, int], _Runner] = {}
+
+
+class DaskError(Exception):
+    """The cluster cannot be used (unreachable scheduler, bad address); the message is one line."""
+
+
+def _run_batch(items: list[_Item], model: str, choice: str | None, batch_size: int) -> list[_Outcome]:
+    """The task: extract one batch with this worker process's pipeline (loaded on first use)."""
+    key = (model, choice, batch_size)
+    runner = _RUNNERS.get(key)
+    if runner is None:
+        runner = _RUNNERS[key] = _Runner(load_pipeline(model, choice), batch_size)
+    return runner.run(items)
+
+
+def loaded_pipelines() -> int:
+    """How many pipelines this process has loaded for Dask tasks (for tests: one per worker)."""
+    return len(_RUNNERS)
+
+
+def _connect(address: str) -> tuple[Client, Any]:
+    """A client of the scheduler at `address` (``tcp://host:port``), or of a new ``local[:N]`` cluster."""
+    from distributed import Client, LocalCluster
+
+    spec = address.strip()
+    if spec == "local" or spec.startswith("local:"):
+        count = spec.partition(":")[2]
+        if count and not count.isdigit():
+            raise DaskError(f"--dask local:N needs a number of workers, got {address!r}")
+        n = int(count) if count else all_cores()
+        if n < 1:
+            raise DaskError(f"--dask local:N needs at least one worker, got {address!r}")
+        cluster = LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
+        )
+        return Client(cluster), cluster
+    if "://" not in spec:
+        raise DaskError(f"--dask takes tcp://HOST:PORT of a running scheduler, or local[:N]; got {address!r}")
+    try:
+        return Client(spec, timeout=CONNECT_TIMEOUT), None
+    except (OSError, TimeoutError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DaskError(f"cannot reach the Dask scheduler at {spec}: {reason}") from None
+    except ValueError as exc:
+        raise DaskError(f"bad Dask scheduler address {spec!r}: {exc}") from None
+
+
+class DaskBackend:
+    """Batches of articles extracted on a Dask cluster; see the module docstring."""
+
+    def __init__(self, address: str, model: str, choice: str | None, batch_size: int) -> None:
+        self.address = address
+        self.model, self.choice, self.batch_size = model, choice, batch_size
+        self.client, self._cluster = _connect(address)
+        self.chars_done = 0
+        self.batches_failed = 0
+
+    def threads(self) -> int:
+        """Worker threads on the cluster now (at least 1)."""
+        info = self.client.scheduler_info()
+        return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+
+    def outcomes(self, articles: Iterable[Article]) -> Iterator[tuple[Article, int, list[_Outcome]]]:
+        window: deque[tuple[list[tuple[Article, int, _Item]], Future]] = deque()
+        limit = IN_FLIGHT_PER_THREAD * self.threads()
+
+        def collect() -> Iterator[tuple[Article, int, list[_Outcome]]]:
+            batch, future = window.popleft()
+            try:
+                results: list[_Outcome] = future.result()
+            except Exception as exc:  # every retry failed: the batch's articles are reported, the run goes on
+                self.batches_failed += 1
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                results = [
+                    _Outcome(error=f"extraction failed on the Dask cluster: {type(exc).__name__}: {reason}")
+                    for _ in batch
+                ]
+            finally:
+                future.release()
+            for (article, n, item), outcome in zip(batch, results, strict=True):
+                self.chars_done += len(item[1])
+                yield article, n, [outcome]
+
+        try:
+            for batch in _batches(articles):
+                items = [item for _, _, item in batch]
+                future = self.client.submit(
+                    _run_batch, items, self.model, self.choice, self.batch_size, retries=RETRIES, pure=False
+                )
+                window.append((batch, future))
+                while len(window) > limit:
+                    yield from collect()
+            while window:
+                yield from collect()
+        finally:
+            for _, future in window:  # the caller stopped early: drop what is still queued
+                future.cancel()
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def describe(address: str) -> str:
+    """How the address reads in a summary line (the scheduler, or the local cluster's size)."""
+    spec = address.strip()
+    if spec.startswith("local"):
+        return f"a local Dask cluster of {spec.partition(':')[2] or os.cpu_count()} workers"
+    return f"the Dask scheduler at {spec}"
