@@ -66,15 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         say("  every round (words/s): bare " + ", ".join(f"{t.rate:,.0f}" for t in bare))
         say("                         ours " + ", ".join(f"{run.timing.rate:,.0f}" for run in ours))
         if not args.skip_dask:
-            from distributed import LocalCluster
-
-            say("\nDask (a LocalCluster of single-threaded worker processes) against --workers, same cores")
+            say("\nDask (--dask local:N, single-threaded worker processes) against --workers N, same cores")
             for n in (1, 2):
                 local = bench.extraction_rate(args.model, texts, n)
-                with LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
-                ) as cluster:
-                    on_dask = bench.extraction_rate(args.model, texts, n, dask=cluster.scheduler_address)
+                on_dask = bench.extraction_rate(args.model, texts, n, dask=f"local:{n}")
                 say(
                     f"  {n} core{'s' if n > 1 else ''}: --workers {n} {local.rate:8,.0f} words/s   "
                     f"--dask ({n} worker{'s' if n > 1 else ''}) {on_dask.rate:8,.0f} words/s   "

@@ -4,8 +4,10 @@
 them) as Dask tasks, keeps at most a few per worker thread in flight, so the client's memory stays
 flat, and yields the outcomes in input order, so the output is byte-identical to a local run.
 
-- Each worker process loads the pipeline once, on its first task, and keeps it in a process-wide cache
-  (`_RUNNERS`, keyed by model and retrained choice): never once per task.
+- Each worker process loads the pipeline once and keeps it in a process-wide cache (`_RUNNERS`, keyed
+  by model and retrained choice): never once per task. A worker plugin loads it when the client
+  connects, on every worker, and on each worker that joins later (one restarted after a crash); a
+  task on a worker without it loads it first.
 - A worker that dies mid-task (kill -9, a lost node) costs a retry: the scheduler reschedules its tasks
   on the workers still up, and each task may be retried `RETRIES` times more. Results are a pure
   function of the batch, and quote ids are deterministic, so a retry never duplicates anything.
@@ -19,6 +21,8 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from indexer.extract.engine import _batches, _Item, _Outcome, _Runner, all_cores, load_pipeline
 from indexer.model import Article
@@ -39,13 +43,30 @@ class DaskError(Exception):
     """The cluster cannot be used (unreachable scheduler, bad address); the message is one line."""
 
 
-def _run_batch(items: list[_Item], model: str, choice: str | None, batch_size: int) -> list[_Outcome]:
-    """The task: extract one batch with this worker process's pipeline (loaded on first use)."""
+def _runner(model: str, choice: str | None, batch_size: int) -> _Runner:
     key = (model, choice, batch_size)
     runner = _RUNNERS.get(key)
     if runner is None:
         runner = _RUNNERS[key] = _Runner(load_pipeline(model, choice), batch_size)
-    return runner.run(items)
+    return runner
+
+
+def _run_batch(items: list[_Item], model: str, choice: str | None, batch_size: int) -> list[_Outcome]:
+    """The task: extract one batch with this worker process's pipeline."""
+    return _runner(model, choice, batch_size).run(items)
+
+
+class _LoadPipeline(WorkerPlugin):
+    """A Dask worker plugin: the pipeline is loaded when the worker starts (or the plugin arrives)."""
+
+    def __init__(self, model: str, choice: str | None, batch_size: int) -> None:
+        self.model, self.choice, self.batch_size = model, choice, batch_size
+
+    def setup(self, worker: Any) -> None:
+        _runner(self.model, self.choice, self.batch_size)
+
+    def teardown(self, worker: Any) -> None:
+        pass
 
 
 def loaded_pipelines() -> int:
@@ -65,9 +86,13 @@ def _connect(address: str) -> tuple[Client, Any]:
         n = int(count) if count else all_cores()
         if n < 1:
             raise DaskError(f"--dask local:N needs at least one worker, got {address!r}")
-        cluster = LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
-        )
+        import dask
+
+        # the workers' statistical profiler samples every thread 100 times a second: a few percent of a core
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
+            )
         return Client(cluster), cluster
     if "://" not in spec:
         raise DaskError(f"--dask takes tcp://HOST:PORT of a running scheduler, or local[:N]; got {address!r}")
@@ -89,6 +114,15 @@ class DaskBackend:
         self.client, self._cluster = _connect(address)
         self.chars_done = 0
         self.batches_failed = 0
+        self.plugin_error: str | None = None
+        self._load_everywhere()
+
+    def _load_everywhere(self) -> None:
+        plugin = _LoadPipeline(self.model, self.choice, self.batch_size)
+        try:
+            self.client.register_plugin(plugin, name=f"quotes-pipeline:{self.model}:{self.choice}")
+        except Exception as exc:  # a worker that cannot load it: the tasks report the reason per batch
+            self.plugin_error = f"{type(exc).__name__}: {exc}"
 
     def threads(self) -> int:
         """Worker threads on the cluster now (at least 1)."""
