@@ -25,7 +25,9 @@ MAX_PROBLEMS_SHOWN = 20
 EsUrl = Annotated[
     str | None,
     typer.Option(
-        "--es-url", help="Elasticsearch URL (default: $ELASTICSEARCH_URL, else http://localhost:9200)."
+        "--es-url",
+        help="Elasticsearch URL, or several comma-separated for failover between nodes "
+        "(default: $ELASTICSEARCH_URL, else http://localhost:9200).",
     ),
 ]
 IndexName = Annotated[
@@ -767,10 +769,16 @@ def es_start(
     setting: Annotated[
         list[str] | None, typer.Option("--setting", help="Extra node setting KEY=VALUE (repeatable).")
     ] = None,
+    nodes: Annotated[
+        int,
+        typer.Option(
+            "--nodes", min=1, help="Nodes: 2 or more make a cluster on PORT..PORT+N-1 (transport PORT+100..)."
+        ),
+    ] = 1,
 ) -> None:
-    """Start a local Elasticsearch node and wait until it is ready.
+    """Start a local Elasticsearch node (or a cluster of --nodes) and wait until it is ready.
 
-    Example: quotes es start --port 9200
+    Example: quotes es start --nodes 3 --port 9200
     """
     from indexer import esnode
 
@@ -780,8 +788,13 @@ def es_start(
         if not sep or not key.strip():
             raise _fail(f"--setting needs KEY=VALUE, got {item!r}", 2)
         settings[key.strip()] = value.strip()
+    say = lambda m: typer.echo(m, err=True)  # noqa: E731
     try:
-        info = esnode.start(port, data_dir, settings=settings, progress=lambda m: typer.echo(m, err=True))
+        if nodes > 1:
+            layout = esnode.start_cluster(port, nodes, data_dir, settings=settings, progress=say)
+            typer.echo(",".join(n.url for n in layout))
+            return
+        info = esnode.start(port, data_dir, settings=settings, progress=say)
     except esnode.EsNodeError as exc:
         raise _fail(str(exc)) from None
     typer.echo(info.url)
@@ -796,6 +809,10 @@ def es_stop(port: Port = 9200, data_dir: DataDir = None) -> None:
     from indexer import esnode
 
     try:
+        if esnode.cluster_nodes(port, data_dir) is not None:
+            count = esnode.stop_cluster(port, data_dir)
+            typer.echo(f"stopped {count} nodes of the cluster on port {port}", err=True)
+            return
         stopped = esnode.stop(port, data_dir)
     except esnode.EsNodeError as exc:
         raise _fail(str(exc)) from None
@@ -813,6 +830,23 @@ def es_status(port: Port = 9200, data_dir: DataDir = None) -> None:
     """
     from indexer import esnode
 
+    members = esnode.cluster_status(port, data_dir)
+    if members:
+        up = 0
+        for node, seen in members:
+            ports = f"http {node.http_port} transport {node.transport_port}"
+            if seen is None:
+                typer.echo(f"{node.name}  {ports}  down")
+                continue
+            up += 1
+            typer.echo(
+                f"{node.name}  {ports}  pid {seen.pid}  Elasticsearch {seen.version}  health {seen.health}"
+            )
+        if up == 0:
+            raise _fail(
+                f"no node of the cluster on port {port} answers; start it with `quotes es start --nodes N`"
+            )
+        return
     found = esnode.status(port, data_dir)
     if found is None:
         raise _fail(f"no Elasticsearch answers at http://127.0.0.1:{port}; start one with `quotes es start`")

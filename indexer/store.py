@@ -99,7 +99,10 @@ class LoadInterrupted(StoreError):
 
 
 def redact_url(url: str) -> str:
-    """The URL without user name and password (``https://user:pw@host`` -> ``https://host``)."""
+    """The URL without user name and password (``https://user:pw@host`` -> ``https://host``); each of
+    several comma-separated URLs."""
+    if "," in url:
+        return ",".join(redact_url(part.strip()) for part in url.split(","))
     try:
         parts = urlsplit(url)
         if parts.username is None and parts.password is None:
@@ -138,14 +141,9 @@ def connect(
     from elasticsearch import Elasticsearch
 
     raw = url or _env("ELASTICSEARCH_URL") or DEFAULT_URL
-    shown = redact_url(raw)
-    try:
-        parts = urlsplit(raw)
-        port = parts.port
-    except ValueError as exc:
-        raise StoreError(f"invalid Elasticsearch URL {shown}: {exc}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StoreError(f"invalid Elasticsearch URL {shown}: expected http(s)://HOST[:PORT]")
+    urls = [u.strip() for u in raw.split(",") if u.strip()] or [DEFAULT_URL]
+    hosts = [_clean_url(u) for u in urls]
+    parts = urlsplit(urls[0])
     api_key = api_key or _env("ELASTICSEARCH_API_KEY")
     username = username or _env("ELASTICSEARCH_USERNAME")
     password = password or _env("ELASTICSEARCH_PASSWORD")
@@ -161,15 +159,30 @@ def connect(
         kwargs["basic_auth"] = (username, password or "")
     if ca_certs:
         kwargs["ca_certs"] = ca_certs
+    if len(hosts) > 1:
+        # several nodes: a request that cannot reach one (refused, reset, timed out) goes to the next
+        kwargs.update(retry_on_timeout=True, max_retries=len(hosts))
+    try:
+        return Elasticsearch(hosts if len(hosts) > 1 else hosts[0], **kwargs)
+    except ValueError as exc:
+        raise StoreError(f"invalid Elasticsearch URL {redact_url(raw)}: {exc}") from None
+
+
+def _clean_url(raw: str) -> str:
+    """One node's URL without credentials (they travel as headers); StoreError if it is not a URL."""
+    shown = redact_url(raw)
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise StoreError(f"invalid Elasticsearch URL {shown}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"invalid Elasticsearch URL {shown}: expected http(s)://HOST[:PORT]")
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"
     netloc = f"{host}:{port}" if port else host
-    clean = urlunsplit(SplitResult(parts.scheme, netloc, parts.path, "", ""))
-    try:
-        return Elasticsearch(clean, **kwargs)
-    except ValueError as exc:
-        raise StoreError(f"invalid Elasticsearch URL {shown}: {exc}") from None
+    return urlunsplit(SplitResult(parts.scheme, netloc, parts.path, "", ""))
 
 
 def client_url(client: Elasticsearch) -> str:
@@ -314,9 +327,36 @@ def ensure_indices(
     if alias == articles_alias:
         raise StoreError(f"the quotes and articles aliases must differ (both {alias!r})")
     with _translate_errors(client):
+        settings = {**index_settings(client), **(settings or {})} or None
         quotes_index = _ensure_one(client, "quotes", alias, settings)
         articles_index = _ensure_one(client, "articles", articles_alias, settings)
     return IndexNames(alias, quotes_index, articles_alias, articles_index)
+
+
+CLUSTER_SETTINGS_FILE = MAPPINGS_DIR / "cluster-settings.json"
+
+
+def data_nodes(client: Elasticsearch) -> int:
+    """How many nodes of the cluster hold data."""
+    nodes = client.nodes.info(filter_path="nodes.*.roles").body.get("nodes", {})
+    return sum(1 for n in nodes.values() if any(r.startswith("data") for r in n.get("roles", [])))
+
+
+def index_settings(client: Elasticsearch) -> dict[str, Any]:
+    """Shards and replicas for new indices on this cluster (``mappings/cluster-settings.json``): {} on a
+    single data node (the templates' 1 shard, 0 replicas), replicas and more primaries on several."""
+    n = data_nodes(client)
+    if n < 2:
+        return {}
+    try:
+        rule = json.loads(CLUSTER_SETTINGS_FILE.read_text(encoding="utf-8"))["several_data_nodes"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise StoreError(f"cannot read {CLUSTER_SETTINGS_FILE}: {exc}") from None
+    shards = min(int(rule["max_primary_shards"]), n * int(rule["primary_shards_per_data_node"]))
+    return {
+        "number_of_shards": max(1, shards),
+        "number_of_replicas": min(int(rule["number_of_replicas"]), n - 1),
+    }
 
 
 @contextlib.contextmanager
@@ -380,6 +420,7 @@ def reindex(
         current = _write_index(client, alias)
         if current is None:
             raise StoreError(f"alias {alias!r} does not exist; nothing to reindex (run `quotes index` first)")
+        settings = {**index_settings(client), **(settings or {})} or None  # replicas on a cluster
         client.indices.put_index_template(name=f"{alias}-template", **template_body(kind, alias, settings))
         dest = _next_version(client, alias, current)
         client.indices.create(index=dest)

@@ -7,6 +7,7 @@ the tests that need it FAIL with the reason (they are never skipped).
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import uuid
@@ -181,3 +182,18 @@ def records() -> Callable[..., Iterator[dict[str, Any]]]:
                 yield make_record(a, q, **kwargs)
 
     return gen
+
+
+def write_corpus(path: Path, n: int) -> Path:
+    """`n` articles with their own ids (JSON Lines), the self-written texts of samples/, tests/data/ and
+    tests/wire/ in turn: enough work for several batches."""
+    from indexer.articles import iter_articles
+    from indexer.model import Article
+
+    root = Path(__file__).resolve().parents[1]
+    folders = [root / "samples", root / "tests" / "data", root / "tests" / "wire"]
+    texts = [a.text for a in iter_articles([str(p) for p in folders]) if isinstance(a, Article)]
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(json.dumps({"id": f"d{i:04d}", "text": texts[i % len(texts)]}) + "\n")
+    return path

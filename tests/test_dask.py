@@ -5,7 +5,6 @@ When the cluster cannot start, these tests fail with the reason; they are never 
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -23,7 +22,7 @@ from cli.main import app
 from indexer.extract import on_dask
 from indexer.extract.engine import Extractor
 from indexer.model import Article
-from tests.conftest import drop_aliases, free_port
+from tests.conftest import drop_aliases, free_port, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = [ROOT / "samples", ROOT / "tests" / "data", ROOT / "tests" / "wire"]
@@ -34,15 +33,6 @@ def _texts() -> list[str]:
     from indexer.articles import iter_articles
 
     return [a.text for a in iter_articles([str(p) for p in INPUTS]) if isinstance(a, Article)]
-
-
-def write_corpus(path: Path, n: int) -> Path:
-    """`n` articles with their own ids, the self-written texts in turn (several batches of work)."""
-    texts = _texts()
-    with path.open("w", encoding="utf-8") as f:
-        for i in range(n):
-            f.write(json.dumps({"id": f"d{i:04d}", "text": texts[i % len(texts)]}) + "\n")
-    return path
 
 
 class DaskCluster:
