@@ -32,19 +32,13 @@ from typing import TYPE_CHECKING, Any
 
 from indexer.dates import normalize_date
 from indexer.documents import BulkAction, article_document_from_records, quote_document, stamped
+from indexer.es.bulk import LoadReport
+from indexer.es.checkpoint import Checkpoint
+from indexer.es.client import _translate_errors, client_url, describe_error
+from indexer.es.errors import StoreError
+from indexer.es.indices import MAPPINGS_DIR, ensure_indices, template_body
+from indexer.es.load import load
 from indexer.model import EXTRACTOR_VERSION, Article
-from indexer.store import (
-    MAPPINGS_DIR,
-    Checkpoint,
-    LoadReport,
-    StoreError,
-    _translate_errors,
-    client_url,
-    describe_error,
-    ensure_indices,
-    load,
-    template_body,
-)
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch

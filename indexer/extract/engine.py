@@ -312,7 +312,6 @@ class Extractor:
         self.choice = choice
         self.workers = all_cores() if workers == 0 else max(1, workers)
         self.batch_size = batch_size
-        self.component = self.nlp.get_pipe(COMPONENT)
         self.runner = _Runner(self.nlp, batch_size)
         self.tokens = 0
         self._pool: ProcessPoolExecutor | None = None

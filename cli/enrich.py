@@ -6,24 +6,22 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.es_commands import (
-    ApiKey,
-    CaCerts,
+from cli.index import collection_passes
+from cli.options import (
+    DEFAULT_MODEL,
+    NO_CONNECTION,
     ChunkSize,
     ClusterQuotes,
     Concurrency,
-    EsUrl,
+    Connection,
     IndexName,
     MergeNames,
-    Password,
-    Username,
-    _connect,
-    _fail,
-    _Progress,
-    collection_passes,
-    print_problems,
+    Model,
+    ModelDir,
+    fail,
+    with_options,
 )
-from cli.options import DEFAULT_MODEL, Model, ModelDir
+from cli.render import LoadProgress, print_problems
 
 if TYPE_CHECKING:
     from indexer.enrich import EnrichReport
@@ -53,13 +51,9 @@ def enrich(
         bool, typer.Option("--force", help="Re-extract articles already enriched by this extractor version.")
     ] = False,
     index_name: IndexName = "quotes",
+    conn: Connection = NO_CONNECTION,
     model: Model = DEFAULT_MODEL,
     model_dir: ModelDir = None,
-    es_url: EsUrl = None,
-    api_key: ApiKey = None,
-    username: Username = None,
-    password: Password = None,
-    ca_certs: CaCerts = None,
     dead_letter: Annotated[
         str, typer.Option("--dead-letter", help="NDJSON file for documents Elasticsearch refuses.")
     ] = "enrich-dead-letter.ndjson",
@@ -81,14 +75,14 @@ def enrich(
     try:
         parsed = parse_query(query)
     except EnrichError as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     fields = SourceFields(text_field, id_field, title_field, date_field, url_field, outlet_field)
-    client = _connect(es_url, api_key, username, password, ca_certs)
+    client = conn.client()
     try:
         extractor = Extractor(model, choice=model_dir)
     except (ModelNotFound, ModelError) as exc:
-        raise _fail(str(exc), 2) from None
-    progress = _Progress()
+        raise fail(str(exc), 2) from None
+    progress = LoadProgress()
     try:
         with progress:
             report = enrich_index(
@@ -107,9 +101,9 @@ def enrich(
     except LoadInterrupted as exc:
         if isinstance(exc.report, EnrichReport):
             _summary(exc.report)
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     _summary(report)
     # the source index's own `speakers` summary keeps each article's names; the quotes alias is merged
     merged_ok = collection_passes(client, index_name, None, merge_names, clusters)
@@ -133,4 +127,4 @@ def _summary(report: EnrichReport) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the `enrich` command to `app`."""
-    app.command("enrich")(enrich)
+    app.command("enrich")(with_options(enrich))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.es_commands import ApiKey, CaCerts, EsUrl, IndexName, Password, Username, _connect, _fail
+from cli.options import NO_CONNECTION, Connection, IndexName, fail, with_options
 
 
 def report(
@@ -22,12 +22,8 @@ def report(
     png: Annotated[
         Path | None, typer.Option("--png", help="Also write each panel as a PNG into DIR.")
     ] = None,
-    es_url: EsUrl = None,
     index_name: IndexName = "quotes",
-    api_key: ApiKey = None,
-    username: Username = None,
-    password: Password = None,
-    ca_certs: CaCerts = None,
+    conn: Connection = NO_CONNECTION,
 ) -> None:
     """Build a one-file HTML report (most quoted speakers, anonymous share per outlet, quote types,
     source kinds, top quotes) that opens in any browser with no network.
@@ -41,8 +37,8 @@ def report(
     try:
         build_query(where)  # a bad filter fails before connecting
     except SearchError as exc:
-        raise _fail(str(exc), 2) from None
-    client = _connect(es_url, api_key, username, password, ca_certs)
+        raise fail(str(exc), 2) from None
+    client = conn.client()
     try:
         built = build_report(client, where, index=index_name)
         page = render_html(built)
@@ -52,7 +48,7 @@ def report(
             raise ReportError(f"cannot write {output}: {exc.strerror}") from None
         pngs = write_pngs(built, png) if png is not None else []
     except ReportError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     drawn = sum(p.spec is not None for p in built.panels)
     typer.echo(
         f"wrote {output}: {built.total} quotes, {drawn} of {len(built.panels)} panels drawn, "
@@ -62,4 +58,4 @@ def report(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("report")(report)
+    app.command("report")(with_options(report))
