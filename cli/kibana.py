@@ -6,16 +6,13 @@ from typing import Annotated
 
 import typer
 
+from cli.options import fail
+
 kibana_app = typer.Typer(
     help="Kibana data view, visualizations, saved search and dashboard for the quotes index.",
     no_args_is_help=True,
 )
 MAX_ERRORS_SHOWN = 20
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
 
 
 @kibana_app.command("export")
@@ -32,7 +29,7 @@ def export(
     try:
         n = export_objects(output)
     except KibanaError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     typer.echo(f"wrote {n} saved objects to {output}", err=True)
 
 
@@ -65,7 +62,7 @@ def import_(
     try:
         answer = import_objects(kibana_url, api_key, username, password, overwrite=overwrite)
     except KibanaError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     errors = answer.get("errors") or []
     typer.echo(
         f"Kibana at {redact_url(kibana_url)}: imported {answer.get('successCount', 0)} objects, "

