@@ -34,7 +34,6 @@ from indexer.articles import scalar
 from indexer.dates import normalize_date
 from indexer.documents import BulkAction, article_document_from_records, quote_document, stamped
 from indexer.es.bulk import LoadReport
-from indexer.es.checkpoint import Checkpoint
 from indexer.es.client import _translate_errors, client_url, describe_error
 from indexer.es.errors import StoreError
 from indexer.es.indices import MAPPINGS_DIR, ensure_indices, template_body
@@ -196,21 +195,18 @@ class _Pending:
     enriched_before: bool
 
 
-class _Acknowledged(Checkpoint):
-    """Not a file: receives "all quotes of this article acknowledged" from `load` and releases its update."""
+class _Acknowledged:
+    """Receives "all quotes of this article acknowledged" from `load` (its `on_article_done`) and
+    releases the article's update."""
 
     def __init__(self) -> None:
         self.waiting: dict[str, _SourceUpdate] = {}
         self.ready: deque[_SourceUpdate] = deque()
-        self.done: set[str] = set()
 
     def mark(self, article_id: str) -> None:
         update = self.waiting.pop(article_id, None)
         if update is not None:
             self.ready.append(update)
-
-    def close(self) -> None:
-        pass
 
 
 def _update_action(pending: _Pending, records: list[dict[str, Any]]) -> _SourceUpdate:
@@ -359,7 +355,7 @@ def enrich(
             "stamp": False,
             "report": report,
         }
-        load(client, actions(), indices=[names.quotes_alias], checkpoint=acked, **options)
+        load(client, actions(), indices=[names.quotes_alias], on_article_done=acked.mark, **options)
         if acked.ready:  # articles whose last quotes were acknowledged after the input ended
             load(client, _drain(acked.ready), indices=[], **options)
         client.indices.refresh(index=source_index)

@@ -65,6 +65,7 @@ def load(
     indices: Sequence[str] = (),
     dead_letter: str | os.PathLike[str] | None = None,
     checkpoint: Checkpoint | None = None,
+    on_article_done: Callable[[str], None] | None = None,
     chunk_size: int = 500,
     max_chunk_bytes: int = 10 * 1024 * 1024,
     concurrency: int = 2,
@@ -113,6 +114,8 @@ def load(
                 report.articles_done += 1
                 if checkpoint is not None:
                     checkpoint.mark(action.article_id)
+                if on_article_done is not None:
+                    on_article_done(action.article_id)
         for action, status, error in outcome.dead:
             if action.kind == "quote":
                 report.failed += 1
