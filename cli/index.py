@@ -31,26 +31,20 @@ if TYPE_CHECKING:
 
 
 def _prepare(client: Any, alias: str, reindex: bool, dry_run: str | None) -> IndexNames:
-    """Templates, indices and aliases (none of it in a dry run); optionally a reindex first."""
-    from indexer.store import IndexNames, StoreError, articles_alias_for, ensure_indices
-    from indexer.store import reindex as reindex_alias
+    """The indices to write to (`indexer.es.indices.prepare_indices`), saying what a reindex did."""
+    from indexer.es.indices import prepare_indices
+    from indexer.store import StoreError
 
-    articles_alias = articles_alias_for(alias)
-    if dry_run is not None:
-        return IndexNames(alias, alias, articles_alias, articles_alias)
     try:
-        names = ensure_indices(client, alias, articles_alias)
-        if reindex:
-            for kind, name in (("quotes", alias), ("articles", articles_alias)):
-                done = reindex_alias(client, name, kind)
-                typer.echo(
-                    f"reindexed {done.source} -> {done.dest} ({done.dest_count} documents, {done.method}); "
-                    f"alias {name!r} now points to {done.dest}",
-                    err=True,
-                )
-            names = ensure_indices(client, alias, articles_alias)
+        names, reindexed = prepare_indices(client, alias, reindex_first=reindex, dry_run=dry_run is not None)
     except StoreError as exc:
         raise fail(str(exc)) from None
+    for done in reindexed:
+        typer.echo(
+            f"reindexed {done.source} -> {done.dest} ({done.dest_count} documents, {done.method}); "
+            f"alias {done.alias!r} now points to {done.dest}",
+            err=True,
+        )
     return names
 
 

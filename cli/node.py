@@ -31,7 +31,7 @@ def es_start(
 
     Example: quotes es start --nodes 3 --port 9200
     """
-    from indexer import esnode
+    from indexer import escluster, esnode
 
     settings: dict[str, str] = {}
     for item in setting or []:
@@ -42,7 +42,7 @@ def es_start(
     say = lambda m: typer.echo(m, err=True)  # noqa: E731
     try:
         if nodes > 1:
-            layout = esnode.start_cluster(port, nodes, data_dir, settings=settings, progress=say)
+            layout = escluster.start_cluster(port, nodes, data_dir, settings=settings, progress=say)
             typer.echo(",".join(n.url for n in layout))
             return
         info = esnode.start(port, data_dir, settings=settings, progress=say)
@@ -57,11 +57,11 @@ def es_stop(port: Port = 9200, data_dir: DataDir = None) -> None:
 
     Example: quotes es stop --port 9200
     """
-    from indexer import esnode
+    from indexer import escluster, esnode
 
     try:
-        if esnode.cluster_nodes(port, data_dir) is not None:
-            count = esnode.stop_cluster(port, data_dir)
+        if escluster.cluster_nodes(port, data_dir) is not None:
+            count = escluster.stop_cluster(port, data_dir)
             typer.echo(f"stopped {count} nodes of the cluster on port {port}", err=True)
             return
         stopped = esnode.stop(port, data_dir)
@@ -79,9 +79,9 @@ def es_status(port: Port = 9200, data_dir: DataDir = None) -> None:
 
     Example: quotes es status
     """
-    from indexer import esnode
+    from indexer import escluster, esnode
 
-    members = esnode.cluster_status(port, data_dir)
+    members = escluster.cluster_status(port, data_dir)
     if members:
         up = 0
         for node, seen in members:

@@ -120,19 +120,21 @@ CSV_COLUMNS = (
 
 
 def csv_row(hit: dict[str, Any]) -> list[Any]:
-    sp, art = hit.get("speaker") or {}, hit.get("article") or {}
+    from indexer.search import QuoteView
+
+    q = QuoteView.of(hit)
     return [
-        hit.get("quote_id") or hit.get("_id"),
-        sp.get("name") or sp.get("mention") or "",
-        bool(sp.get("anonymous")),
-        hit.get("type") or "",
-        hit.get("quote") or hit.get("text") or "",
-        (hit.get("cue") or {}).get("text") or "",
-        hit.get("article_id") or "",
-        art.get("title") or "",
-        art.get("outlet") or "",
-        art.get("published_at") or "",
-        art.get("url") or "",
+        q.quote_id,
+        q.speaker or "",
+        q.anonymous,
+        q.type,
+        q.words,
+        q.cue or "",
+        q.article_id,
+        q.title or "",
+        q.outlet or "",
+        q.published_at or "",
+        q.url or "",
         hit.get("quote_cluster") or "",
         hit.get("cluster_size") or "",
         hit.get("cluster_outlets") or "",

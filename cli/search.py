@@ -47,7 +47,7 @@ def search(
     import csv
     import sys
 
-    from indexer.search import QuoteFilter, SearchError, build_query, iter_quotes
+    from indexer.search import QuoteFilter, QuoteView, SearchError, build_query, iter_quotes
 
     fmt = "jsonl" if as_json else output_format.strip().lower()
     unit = "quote clusters" if collapse else "quotes"
@@ -91,25 +91,19 @@ def search(
     for column in ("speaker", "quote", "type", "article", "date"):
         table.add_column(column, overflow="fold")
     for hit in hits:
-        sp = hit.get("speaker") or {}
-        art = hit.get("article") or {}
-        who = sp.get("name") or sp.get("mention") or "?"
-        if sp.get("anonymous"):
-            who += " (anonymous)"
-        where_from = "\n".join(
-            str(x) for x in (art.get("title"), art.get("outlet"), art.get("url"), hit.get("article_id")) if x
-        )
+        q = QuoteView.of(hit)
+        where_from = "\n".join(x for x in (q.title, q.outlet, q.url, q.article_id) if x)
         if collapse and (hit.get("cluster_size") or 1) > 1:
             where_from += (
                 f"\nand {hit['cluster_size'] - 1} more: {hit.get('cluster_articles')} articles, "
                 f"{hit.get('cluster_outlets')} outlets"
             )
         table.add_row(
-            who,
-            highlighted(hit.get("highlight") or hit.get("quote") or hit.get("text") or ""),
-            f"{hit.get('type') or ''}\n{hit.get('quote_id') or hit.get('_id')}",
+            q.who,
+            highlighted(hit.get("highlight") or q.words),
+            f"{q.type}\n{q.quote_id}",
             where_from,
-            str(art.get("published_at") or "")[:10],
+            str(q.published_at or "")[:10],
         )
     console = Console(highlight=False)
     if hits:
@@ -280,7 +274,7 @@ def reused(
 
     Example: quotes reused --top 20 --since 2016-01-01
     """
-    from indexer.search import QuoteFilter, SearchError, build_query, reused_quotes
+    from indexer.search import QuoteFilter, QuoteView, SearchError, build_query, reused_quotes
 
     where = QuoteFilter(query, speaker=speaker, outlet=outlet, since=since, until=until)
     try:
@@ -292,20 +286,22 @@ def reused(
         docs = reused_quotes(client, top=top, where=where, index=index_name)
     except SearchError as exc:
         raise fail(str(exc)) from None
-    rows = [
-        {
-            "quote_cluster": d.get("quote_cluster"),
-            "quote": d.get("quote") or d.get("text"),
-            "speaker": (d.get("speaker") or {}).get("name") or (d.get("speaker") or {}).get("mention"),
-            "quotes": d.get("cluster_size"),
-            "articles": d.get("cluster_articles"),
-            "outlets": d.get("cluster_outlets"),
-            "first_outlet": (d.get("article") or {}).get("outlet"),
-            "first_seen": d.get("first_seen"),
-            "first_quote_id": d.get("quote_id") or d.get("_id"),
-        }
-        for d in docs
-    ]
+    rows = []
+    for d in docs:
+        q = QuoteView.of(d)
+        rows.append(
+            {
+                "quote_cluster": d.get("quote_cluster"),
+                "quote": q.words,
+                "speaker": q.speaker,
+                "quotes": d.get("cluster_size"),
+                "articles": d.get("cluster_articles"),
+                "outlets": d.get("cluster_outlets"),
+                "first_outlet": q.outlet,
+                "first_seen": d.get("first_seen"),
+                "first_quote_id": q.quote_id,
+            }
+        )
     if as_json:
         for row in rows:
             typer.echo(json.dumps(row, ensure_ascii=False))

@@ -10,9 +10,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, BinaryIO, TextIO
 
-from indexer.articles import ReadFailure, ReadNotes, iter_articles, select_articles
+from indexer.articles import ReadFailure, ReadNotes, iter_articles
 from indexer.extract.engine import ArticleResult, Extractor
 from indexer.model import Article
+from indexer.selection import select_articles
 
 
 @dataclass

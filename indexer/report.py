@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from indexer import kibana
-from indexer.search import QuoteFilter, SearchError, build_query, search_quotes
+from indexer.search import QuoteFilter, QuoteView, SearchError, build_query, search_quotes
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
@@ -342,13 +342,10 @@ def _filters_line(report: Report) -> str:
 def _quote_rows(report: Report) -> str:
     out = []
     for hit in report.quotes:
-        sp = hit.get("speaker") or {}
-        art = hit.get("article") or {}
-        who = sp.get("name") or sp.get("mention") or "unknown"
-        if sp.get("anonymous"):
-            who += " (anonymous)"
-        url = str(art.get("url") or "")
-        title = html.escape(str(art.get("title") or hit.get("article_id") or ""))
+        q = QuoteView.of(hit)
+        who = (q.speaker or "unknown") + (" (anonymous)" if q.anonymous else "")
+        url = q.url or ""
+        title = html.escape(q.title or q.article_id)
         link = (
             f'<a href="{html.escape(url, quote=True)}">{title}</a>'
             if url.startswith(("http://", "https://"))
@@ -356,10 +353,10 @@ def _quote_rows(report: Report) -> str:
         )
         out.append(
             "<tr>"
-            f"<td>{html.escape(str(hit.get('quote') or hit.get('text') or ''))}</td>"
+            f"<td>{html.escape(q.words)}</td>"
             f"<td>{html.escape(who)}</td>"
-            f"<td>{html.escape(str(art.get('outlet') or ''))}</td>"
-            f"<td>{html.escape(str(art.get('published_at') or '')[:10])}</td>"
+            f"<td>{html.escape(q.outlet or '')}</td>"
+            f"<td>{html.escape((q.published_at or '')[:10])}</td>"
             f"<td>{link}</td>"
             "</tr>"
         )

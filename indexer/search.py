@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +114,48 @@ class QuoteFilter:
     @property
     def has_text(self) -> bool:
         return bool(self.query and self.query.strip())
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """What a listing shows of one quote document, with the fallbacks of older documents in one
+    place: the speaker is its name, else its mention; the words are `quote`, else `text`."""
+
+    quote_id: str
+    speaker: str | None
+    anonymous: bool
+    type: str
+    words: str
+    cue: str | None
+    article_id: str
+    title: str | None
+    outlet: str | None
+    published_at: str | None  # ISO 8601
+    published_text: str | None  # a date as written that could not be read
+    url: str | None
+
+    @property
+    def who(self) -> str:
+        """The speaker as a listing shows it: "?" when unknown, "(anonymous)" after an unnamed one."""
+        return (self.speaker or "?") + (" (anonymous)" if self.anonymous else "")
+
+    @classmethod
+    def of(cls, hit: Mapping[str, Any]) -> QuoteView:
+        sp, art = hit.get("speaker") or {}, hit.get("article") or {}
+        return cls(
+            quote_id=str(hit.get("quote_id") or hit.get("_id") or ""),
+            speaker=sp.get("name") or sp.get("mention"),
+            anonymous=bool(sp.get("anonymous")),
+            type=str(hit.get("type") or ""),
+            words=str(hit.get("quote") or hit.get("text") or ""),
+            cue=(hit.get("cue") or {}).get("text"),
+            article_id=str(hit.get("article_id") or ""),
+            title=art.get("title"),
+            outlet=art.get("outlet"),
+            published_at=art.get("published_at"),
+            published_text=art.get("published_text"),
+            url=art.get("url"),
+        )
 
 
 def build_query(where: QuoteFilter) -> dict[str, Any]:

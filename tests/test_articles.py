@@ -12,17 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.articles import (
-    ReadFailure,
-    Unsupported,
-    content_id,
-    in_shard,
-    iter_articles,
-    parse_shard,
-    shard_of,
-    split_authors,
-)
+from indexer.articles import ReadFailure, Unsupported, content_id, iter_articles, split_authors
 from indexer.model import Article
+from indexer.selection import in_shard, parse_shard, shard_of
 
 STORY = 'The bridge will reopen in May, the mayor said. "We are nearly done," she added.\n'
 

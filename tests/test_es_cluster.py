@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from indexer import esnode, store
+from indexer import escluster, store
 from tests.conftest import drop_aliases, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def _free(port: int) -> bool:
 def _base_port() -> int:
     """A port P with P..P+2 and P+100..P+102 free (HTTP and transport of the three nodes)."""
     for port in range(21200 + os.getpid() % 500 * 10, 29000, 10):
-        if all(_free(p) for i in range(NODES) for p in (port + i, port + esnode.TRANSPORT_OFFSET + i)):
+        if all(_free(p) for i in range(NODES) for p in (port + i, port + escluster.TRANSPORT_OFFSET + i)):
             return port
     raise RuntimeError("no free ports for a three-node cluster")
 
@@ -52,14 +52,14 @@ class Cluster:
         return store.connect(self.url)
 
     def pids(self) -> dict[str, int]:
-        return {n.name: s.pid for n, s in esnode.cluster_status(self.port, self.data_dir) if s and s.pid}
+        return {n.name: s.pid for n, s in escluster.cluster_status(self.port, self.data_dir) if s and s.pid}
 
     def master(self) -> str:
         return str(self.client().cat.master(format="json").body[0]["node"])
 
     def restart(self, name: str) -> None:
-        index = [n.name for n in esnode.cluster_layout(self.port, NODES, self.data_dir)].index(name)
-        esnode.start_cluster(self.port, NODES, self.data_dir, only=index, timeout=180)
+        index = [n.name for n in escluster.cluster_layout(self.port, NODES, self.data_dir)].index(name)
+        escluster.start_cluster(self.port, NODES, self.data_dir, only=index, timeout=180)
         health = self.client().cluster.health(
             wait_for_status="green", wait_for_nodes=str(NODES), timeout="120s"
         )
@@ -74,12 +74,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         app, ["es", "start", "--nodes", str(NODES), "--port", str(port), "--data-dir", str(data)]
     )
     if result.exit_code != 0:
-        esnode.stop_cluster(port, data)
+        escluster.stop_cluster(port, data)
         pytest.fail(f"the three-node cluster did not start: {result.output}", pytrace=False)
     try:
         yield Cluster(port, data)
     finally:
-        esnode.stop_cluster(port, data)
+        escluster.stop_cluster(port, data)
 
 
 def test_status_lists_every_node_with_its_ports_and_pid(cluster: Cluster) -> None:

@@ -229,3 +229,22 @@ def reindex(
             ]
         )
     return ReindexReport(alias, current, dest, source_count, dest_count, method)
+
+
+def prepare_indices(
+    client: Elasticsearch | None, alias: str, *, reindex_first: bool = False, dry_run: bool = False
+) -> tuple[IndexNames, list[ReindexReport]]:
+    """The indices a load writes to. In a dry run only their names (nothing is asked of the server);
+    else the templates, indices and aliases (`ensure_indices`), after copying both indices into new
+    versions with the current mappings when `reindex_first`."""
+    articles_alias = articles_alias_for(alias)
+    if dry_run or client is None:
+        return IndexNames(alias, alias, articles_alias, articles_alias), []
+    names = ensure_indices(client, alias, articles_alias)
+    done: list[ReindexReport] = []
+    if reindex_first:
+        done = [
+            reindex(client, name, kind) for kind, name in (("quotes", alias), ("articles", articles_alias))
+        ]
+        names = ensure_indices(client, alias, articles_alias)
+    return names, done

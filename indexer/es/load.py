@@ -232,7 +232,7 @@ def index_articles(
     **options: Any,
 ) -> LoadReport:
     """Read -> skip (checkpoint, shard) -> extract -> index. Skipping happens before extraction."""
-    from indexer.articles import select_articles
+    from indexer.selection import select_articles
 
     report: LoadReport = options.pop("report", None) or LoadReport()
 
