@@ -28,7 +28,9 @@ from indexer.names import fold_name
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
+    from typing_extensions import Unpack
 
+    from indexer.es.bulk import SendOptions
     from indexer.store import LoadReport
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -128,7 +130,7 @@ def merge_speakers(
     client: Elasticsearch,
     quotes: str,
     articles: str | None,
-    **load_options: Any,
+    **load_options: Unpack[SendOptions],
 ) -> MergeReport:
     """Give every person the collection's name for them (see the module docstring)."""
     from indexer.enrich import iter_source

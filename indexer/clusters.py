@@ -43,7 +43,9 @@ from indexer.documents import BulkAction
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
+    from typing_extensions import Unpack
 
+    from indexer.es.bulk import SendOptions
     from indexer.store import LoadReport
 
 __all__ = ["CLUSTER_FIELDS", "ClusterReport", "cluster_quotes", "plan_clusters", "same_quote", "words"]
@@ -233,7 +235,7 @@ def _cluster_mapping() -> dict[str, Any]:
     return {name: props[name] for name in CLUSTER_FIELDS}
 
 
-def cluster_quotes(client: Elasticsearch, quotes: str, **load_options: Any) -> ClusterReport:
+def cluster_quotes(client: Elasticsearch, quotes: str, **load_options: Unpack[SendOptions]) -> ClusterReport:
     """Group the quotes of the `quotes` alias (see the module docstring) and write what changed."""
     import time
 

@@ -43,6 +43,7 @@ from indexer.model import EXTRACTOR_VERSION, Article
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
 
+    from indexer.es.bulk import SendOptions
     from indexer.extract.engine import ArticleResult
 
 __all__ = ["EnrichError", "EnrichReport", "SourceFields", "enrich", "iter_source", "parse_query"]
@@ -347,17 +348,23 @@ def enrich(
                         names.quotes_alias, str(doc["quote_id"]), doc, item.article_id, "quote", last
                     )
 
-        options: dict[str, Any] = {
+        options: SendOptions = {
             "dead_letter": dead_letter,
             "chunk_size": chunk_size,
             "concurrency": concurrency,
             "progress": progress,
-            "stamp": False,
-            "report": report,
         }
-        load(client, actions(), indices=[names.quotes_alias], on_article_done=acked.mark, **options)
+        load(
+            client,
+            actions(),
+            indices=[names.quotes_alias],
+            on_article_done=acked.mark,
+            stamp=False,
+            report=report,
+            **options,
+        )
         if acked.ready:  # articles whose last quotes were acknowledged after the input ended
-            load(client, _drain(acked.ready), indices=[], **options)
+            load(client, _drain(acked.ready), indices=[], stamp=False, report=report, **options)
         client.indices.refresh(index=source_index)
     return report
 

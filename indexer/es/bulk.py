@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypedDict
 
 from indexer.articles import ReadNotes
 from indexer.documents import BulkAction, stamped
@@ -332,3 +332,23 @@ def _dry_run(actions: Iterable[BulkAction], path: str | os.PathLike[str], report
                     report.quotes += 1
     except OSError as exc:
         raise StoreError(f"cannot write dry-run file {path}: {exc.strerror or exc}") from None
+
+
+class SendOptions(TypedDict, total=False):
+    """How `load` sends (its keyword arguments), for the functions that pass them on to it."""
+
+    dead_letter: str | os.PathLike[str] | None
+    chunk_size: int
+    max_chunk_bytes: int
+    concurrency: int
+    policy: RetryPolicy | None
+    progress: Callable[[LoadReport], None] | None
+    dry_run: str | os.PathLike[str] | None
+
+
+class LoadOptions(SendOptions, total=False):
+    """`load`'s keyword arguments but `report` and `checkpoint` (which its callers read too)."""
+
+    indices: Sequence[str]
+    on_article_done: Callable[[str], None] | None
+    stamp: bool

@@ -50,8 +50,10 @@ from indexer.records import iter_records
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
+    from typing_extensions import Unpack
 
     from indexer.articles import ReadFailure
+    from indexer.es.bulk import LoadOptions
     from indexer.es.checkpoint import Checkpoint
     from indexer.es.indices import IndexNames
     from indexer.extract.engine import ArticleResult
@@ -192,8 +194,9 @@ def index_stream(
     names: IndexNames | None = None,
     quotes_index: str = "quotes",
     articles_index: str | None = "articles",
+    checkpoint: Checkpoint | None = None,
     report: LoadReport | None = None,
-    **load_options: Any,
+    **load_options: Unpack[LoadOptions],
 ) -> LoadReport:
     """Index extraction results as they come (extraction and sending overlap; see `load`).
 
@@ -217,9 +220,8 @@ def index_stream(
 
     targets = [i for i in (quotes_index, articles_index) if i]
     load_options.setdefault("indices", targets)
-    return load(
-        client, bulk_actions(counted(results), quotes_index, articles_index), report=report, **load_options
-    )
+    actions = bulk_actions(counted(results), quotes_index, articles_index)
+    return load(client, actions, checkpoint=checkpoint, report=report, **load_options)
 
 
 def index_articles(
@@ -229,12 +231,14 @@ def index_articles(
     *,
     checkpoint: Checkpoint | None = None,
     shard: tuple[int, int] | None = None,
-    **options: Any,
+    names: IndexNames | None = None,
+    report: LoadReport | None = None,
+    **load_options: Unpack[LoadOptions],
 ) -> LoadReport:
     """Read -> skip (checkpoint, shard) -> extract -> index. Skipping happens before extraction."""
     from indexer.selection import select_articles
 
-    report: LoadReport = options.pop("report", None) or LoadReport()
+    report = report if report is not None else LoadReport()
 
     def failed(failure: ReadFailure) -> None:
         report.articles_failed += 1
@@ -256,7 +260,9 @@ def index_articles(
                 report.date_unread(article)
             yield article
 
-    return index_stream(client, extract(wanted()), checkpoint=checkpoint, report=report, **options)
+    return index_stream(
+        client, extract(wanted()), names=names, checkpoint=checkpoint, report=report, **load_options
+    )
 
 
 def load_records(
@@ -268,7 +274,7 @@ def load_records(
     articles_index: str | None = "articles",
     checkpoint: Checkpoint | None = None,
     report: LoadReport | None = None,
-    **load_options: Any,
+    **load_options: Unpack[LoadOptions],
 ) -> LoadReport:
     """Index records written by `quotes extract` (the `quotes load` command), with the same guarantees."""
     from indexer.articles import ReadFailure
