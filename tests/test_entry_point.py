@@ -14,7 +14,7 @@ print(type(pipe).__module__, type(pipe).__name__)
 """
 
 
-def test_add_pipe_finds_the_factory_without_an_import(tmp_path: object) -> None:
+def test_add_pipe_finds_the_factory_without_an_import() -> None:
     done = subprocess.run(
         [sys.executable, "-c", PROGRAM], capture_output=True, text=True, cwd="/", timeout=120
     )
