@@ -36,6 +36,17 @@ RETRIES = 2  # re-runs of a batch whose task failed (a worker lost mid-task is r
 IN_FLIGHT_PER_THREAD = 2
 CONNECT_TIMEOUT = "10s"
 
+# The workers' housekeeping, made rarer: their statistical profiler samples every thread 100 times a
+# second, the event loop's tick runs every 20 ms and the memory monitor every 100 ms, and each takes
+# the GIL from the spaCy thread. `--dask local` uses these; docs/scaling.md gives them as environment
+# variables for `dask worker`, with the overhead measured against --workers.
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
+
 _RUNNERS: dict[tuple[str, str | None, int], _Runner] = {}
 
 
@@ -88,8 +99,7 @@ def _connect(address: str) -> tuple[Client, Any]:
             raise DaskError(f"--dask local:N needs at least one worker, got {address!r}")
         import dask
 
-        # the workers' statistical profiler samples every thread 100 times a second: a few percent of a core
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
+        with dask.config.set(QUIET_WORKERS):
             cluster = LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
             )
