@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from indexer.store import MAPPINGS_DIR, redact_url
+from indexer.es.client import bare_netloc, redact_url
+from indexer.es.indices import MAPPINGS_DIR
 
 __all__ = [
     "SAVED_OBJECTS_FILE",
@@ -106,8 +107,7 @@ def _import_url(kibana_url: str, overwrite: bool) -> tuple[str, str | None, str 
         raise KibanaError(f"invalid Kibana URL {shown}: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise KibanaError(f"invalid Kibana URL {shown}: expected http(s)://HOST[:PORT][/s/SPACE]")
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    netloc = f"{host}:{port}" if port else host
+    netloc = bare_netloc(parts.hostname, port)
     path = parts.path.rstrip("/") + "/api/saved_objects/_import"
     query = "overwrite=true" if overwrite else ""
     user = unquote(parts.username) if parts.username is not None else None

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 DEFAULT_URL = "http://localhost:9200"
 
 
+def bare_netloc(hostname: str, port: int | None) -> str:
+    """``host:port`` of a URL without its credentials (an IPv6 host in brackets)."""
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    return f"{host}:{port}" if port else host
+
+
 def redact_url(url: str) -> str:
     """The URL without user name and password (``https://user:pw@host`` -> ``https://host``); each of
     several comma-separated URLs."""
@@ -29,10 +35,7 @@ def redact_url(url: str) -> str:
         parts = urlsplit(url)
         if parts.username is None and parts.password is None:
             return url
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        netloc = f"{host}:{parts.port}" if parts.port else host
+        netloc = bare_netloc(parts.hostname or "", parts.port)
     except ValueError:  # e.g. a port out of range: show the host part only, never the credentials
         netloc = url.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]
         return f"{url.split('://', 1)[0]}://{netloc}" if "://" in url else "<invalid URL>"
@@ -100,11 +103,7 @@ def _clean_url(raw: str) -> str:
         raise StoreError(f"invalid Elasticsearch URL {shown}: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise StoreError(f"invalid Elasticsearch URL {shown}: expected http(s)://HOST[:PORT]")
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{host}:{port}" if port else host
-    return urlunsplit(SplitResult(parts.scheme, netloc, parts.path, "", ""))
+    return urlunsplit(SplitResult(parts.scheme, bare_netloc(parts.hostname, port), parts.path, "", ""))
 
 
 def client_url(client: Elasticsearch) -> str:

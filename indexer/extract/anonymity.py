@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from indexer.extract.text import source_text
 from indexer.model import Speaker
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ def reasons_elsewhere(doc: Doc, mentions: Sequence[Mention | None], speakers: Se
             earlier = [s for o, s in anonymous if o.start < m.start and o.head.lemma_.lower() == lemma]
             if earlier:
                 spread(earlier[-1], sp.anonymity_reason)
-    for match in _REASON_ELSEWHERE.finditer(doc.text):
+    for match in _REASON_ELSEWHERE.finditer(source_text(doc)):
         subject = _subject(doc, match.start())
         if subject is None:
             continue

@@ -17,7 +17,7 @@ flat, and yields the outcomes in input order, so the output is byte-identical to
 
 from __future__ import annotations
 
-import os
+import contextlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -123,16 +123,13 @@ class DaskBackend:
         self.model, self.choice, self.batch_size = model, choice, batch_size
         self.client, self._cluster = _connect(address)
         self.chars_done = 0
-        self.batches_failed = 0
-        self.plugin_error: str | None = None
         self._load_everywhere()
 
     def _load_everywhere(self) -> None:
         plugin = _LoadPipeline(self.model, self.choice, self.batch_size)
-        try:
+        # a worker that cannot load it is no reason to stop: its tasks report the reason, batch by batch
+        with contextlib.suppress(Exception):
             self.client.register_plugin(plugin, name=f"quotes-pipeline:{self.model}:{self.choice}")
-        except Exception as exc:  # a worker that cannot load it: the tasks report the reason per batch
-            self.plugin_error = f"{type(exc).__name__}: {exc}"
 
     def threads(self) -> int:
         """Worker threads on the cluster now (at least 1)."""
@@ -148,7 +145,6 @@ class DaskBackend:
             try:
                 results: list[_Outcome] = future.result()
             except Exception as exc:  # every retry failed: the batch's articles are reported, the run goes on
-                self.batches_failed += 1
                 reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 results = [
                     _Outcome(error=f"extraction failed on the Dask cluster: {type(exc).__name__}: {reason}")
@@ -179,11 +175,3 @@ class DaskBackend:
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
-
-
-def describe(address: str) -> str:
-    """How the address reads in a summary line (the scheduler, or the local cluster's size)."""
-    spec = address.strip()
-    if spec.startswith("local"):
-        return f"a local Dask cluster of {spec.partition(':')[2] or os.cpu_count()} workers"
-    return f"the Dask scheduler at {spec}"
