@@ -123,12 +123,19 @@ def words(articles: list[tuple[str, str]]) -> int:
 # --------------------------------------------------------------------------- extraction
 
 
-def bare_spacy(model: str, texts: list[str], workers: int, batch_size: int) -> Timing:
-    """Plain `nlp.pipe` over the texts with all the model's components (load included, as for ours)."""
+def bare_spacy(
+    model: str, texts: list[str], workers: int, batch_size: int, vector_rules: bool = False
+) -> Timing:
+    """Plain `nlp.pipe` over the texts with all the model's components (load included, as for ours);
+    with `vector_rules`, with the attribute ruler extraction uses (`indexer.extract.attribute_rules`)."""
     import spacy
+
+    from indexer.extract.attribute_rules import vectorize
 
     with Clock() as clock:
         nlp = spacy.load(model, exclude=["senter"])
+        if vector_rules:
+            vectorize(nlp)
         for _ in nlp.pipe(texts, n_process=workers, batch_size=batch_size):
             pass
     return clock.timing(sum(len(t.split()) for t in texts))
