@@ -62,6 +62,13 @@ def dates_line(count: int, examples: list[str]) -> str:
 
 Shard = Annotated[str | None, typer.Option(help="Only shard K of N of the articles, e.g. 2/4.")]
 
+# The filters of `search` and `speakers` (`reused` says "first ran" in its own help).
+Outlet = Annotated[str | None, typer.Option(help="Only this outlet (any case).")]
+Since = Annotated[str | None, typer.Option(help="Published on or after DATE (YYYY-MM-DD).")]
+Until = Annotated[str | None, typer.Option(help="Published on or before DATE (YYYY-MM-DD).")]
+Words = Annotated[str, typer.Option("--query", help="Only quotes with these words.")]
+JsonLines = Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")]
+
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print a one-line error and return the exit to raise."""

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from cli.options import NO_CONNECTION, Connection, IndexName, fail, with_options
+from cli.options import (
+    NO_CONNECTION,
+    Connection,
+    IndexName,
+    JsonLines,
+    Outlet,
+    Since,
+    Until,
+    Words,
+    fail,
+    with_options,
+)
 from cli.render import CSV_COLUMNS, FORMATS, csv_row, highlighted
 
 
@@ -26,9 +37,9 @@ def search(
         str | None,
         typer.Option("--anonymous-type", help="official, insider, associate, expert, public or other."),
     ] = None,
-    outlet: Annotated[str | None, typer.Option(help="Only this outlet (any case).")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after DATE (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before DATE (YYYY-MM-DD).")] = None,
+    outlet: Outlet = None,
+    since: Since = None,
+    until: Until = None,
     size: Annotated[int, typer.Option(min=0, help="Number of quotes to show (any number: paged).")] = 10,
     output_format: Annotated[
         str, typer.Option("--format", help="table, json (one document), jsonl or csv.")
@@ -193,11 +204,11 @@ def speakers(
     all_sources: Annotated[
         bool, typer.Option("--all", help="Named and unnamed sources in one list.")
     ] = False,
-    query: Annotated[str, typer.Option("--query", help="Only quotes with these words.")] = "",
-    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after DATE (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before DATE (YYYY-MM-DD).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
+    query: Words = "",
+    outlet: Outlet = None,
+    since: Since = None,
+    until: Until = None,
+    as_json: JsonLines = False,
     index_name: IndexName = "quotes",
     conn: Connection = NO_CONNECTION,
 ) -> None:
@@ -261,12 +272,12 @@ def speakers(
 
 def reused(
     top: Annotated[int, typer.Option(min=1, help="How many quotes to list.")] = 20,
-    query: Annotated[str, typer.Option("--query", help="Only quotes with these words.")] = "",
+    query: Words = "",
     speaker: Annotated[str | None, typer.Option(help="Only quotes of this speaker (any case).")] = None,
     outlet: Annotated[str | None, typer.Option(help="Only quotes that first ran in this outlet.")] = None,
     since: Annotated[str | None, typer.Option(help="First run on or after DATE (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="First run on or before DATE (YYYY-MM-DD).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
+    as_json: JsonLines = False,
     index_name: IndexName = "quotes",
     conn: Connection = NO_CONNECTION,
 ) -> None:
