@@ -4,6 +4,7 @@ text says about it (title, affiliation, count, the stated reason for anonymity).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -232,8 +233,25 @@ def anonymity_reason(head: Token) -> str | None:
     return m.group().strip().rstrip(",")
 
 
+def _entities_within(span: Span) -> Iterator[Span]:
+    """`span.ents` (the entities wholly inside the span) from the span's own tokens: `Span.ents` walks
+    all of the Doc's entities, once per call."""
+    doc = span.doc
+    i = span.start
+    while i < span.end:
+        if doc[i].ent_iob_ != "B":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and doc[j].ent_iob_ == "I":
+            j += 1
+        if j <= span.end:
+            yield Span(doc, i, j, label=doc[i].ent_type_)
+        i = j
+
+
 def _person_entity(span: Span) -> Span | None:
-    for ent in span.ents:
+    for ent in _entities_within(span):
         if ent.label_ == "PERSON" and ent.root.i in range(span.start, span.end):
             if span.root.i in range(ent.start, ent.end) or span.root.i == ent.end - 1:
                 return ent
