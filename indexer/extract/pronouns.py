@@ -57,10 +57,6 @@ PRONOUN_NUMERIC = (
     "after_quote",
     "pronouns_since",
     "speaking_pronouns_since",
-    "in_attributed_quote",
-    "unquoted_rank",
-    "chars_since_unquoted",
-    "paragraph_topic",
 )
 
 
@@ -141,16 +137,8 @@ def pronoun_candidates(ctx: Context, pronoun: Token, gender: str) -> list[tuple[
     by_speaking = sorted(
         people, key=lambda p: -(last[id(p)]["speaking"].start if last[id(p)]["speaking"] is not None else -1)
     )
-    by_unquoted = sorted(
-        people, key=lambda p: -(last[id(p)]["unquoted"].start if last[id(p)]["unquoted"] is not None else -1)
-    )
     before = source_text(ctx.doc)[max(0, pos - 4) : pos].rstrip()
     after_quote = int(before[-1:] in "”\"'’")
-    quote = _quote_before(ctx.inside, pos) if after_quote else None
-    para_start = ctx.paragraphs.starts[para] if ctx.paragraphs.starts else 0
-    first = ctx.sentence(para_start) + 1  # the paragraph's first sentence ends where the next begins
-    topic_end = ctx.sentence_starts[first] if first < len(ctx.sentence_starts) else len(ctx.inside)
-    topics = {id(o.person) for o in ctx.mentions if para_start <= o.start < min(topic_end, pos) and o.subject}
     chain = ctx.pronouns.get(gender, [])
     out: list[tuple[Person, Row]] = []
     for rank, person in enumerate(people):
@@ -189,26 +177,9 @@ def pronoun_candidates(ctx: Context, pronoun: Token, gender: str) -> list[tuple[
             "after_quote": after_quote,
             "pronouns_since": sum(1 for at, _ in chain if m.start < at < pos),
             "speaking_pronouns_since": sum(1 for at, speaks in chain if m.start < at < pos and speaks),
-            "in_attributed_quote": int(quote is not None and quote[0] <= m.start < quote[1]),
-            "unquoted_rank": by_unquoted.index(person) if unquoted is not None else None,
-            "chars_since_unquoted": math.log1p(pos - unquoted.start) if unquoted is not None else None,
-            "paragraph_topic": int(id(person) in topics),
         }
         out.append((person, row))
     return out
-
-
-def _quote_before(inside: bytearray, pos: int) -> tuple[int, int] | None:
-    """The quoted stretch that ends just before `pos` (“…,” he said): its character range."""
-    end = pos
-    while end > 0 and not inside[end - 1] and pos - end < 6:
-        end -= 1
-    if end == 0 or not inside[end - 1]:
-        return None
-    start = end
-    while start > 0 and inside[start - 1]:
-        start -= 1
-    return start, end
 
 
 class PronounRanker:
