@@ -146,6 +146,25 @@ def test_dask_local_works(tmp_path: Path) -> None:
     assert _extract(tmp_path, "dask-local", "--dask", "local:2") == local
 
 
+def _environ(name: str) -> str | None:
+    return os.environ.get(name)
+
+
+@pytest.mark.dask
+def test_local_workers_start_without_the_malloc_trim_threshold() -> None:
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_, which turns off glibc's adaptive mmap threshold (20%
+    more CPU time for the parser); `--dask local` workers start without it, and keep the rest of
+    Dask's worker environment (one BLAS thread)."""
+    assert on_dask.TRIM not in on_dask.worker_environ()
+    client, cluster = on_dask._connect("local:1")
+    try:
+        assert set(client.run(_environ, on_dask.TRIM).values()) == {None}
+        assert set(client.run(_environ, "OMP_NUM_THREADS").values()) == {"1"}
+    finally:
+        client.close()
+        cluster.close()
+
+
 def test_an_unreachable_scheduler_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
     address = f"tcp://127.0.0.1:{free_port()}"
     result = CliRunner().invoke(
