@@ -374,15 +374,18 @@ SPEAKER_NUMERIC = (
 _PRONOUN_CLASS = frozenset("he she him her they them it i we you who his their its that which this".split())
 
 
-def _path(tok: Token, cue: Token) -> tuple[str, int]:
-    """The dependency path from a word up to the common ancestor and down to the cue."""
+def _chain(tok: Token) -> list[Token]:
+    """A word and its heads up to the root (at most 8)."""
     up = [tok]
     while up[-1].head.i != up[-1].i and len(up) < 8:
         up.append(up[-1].head)
-    down = [cue]
-    while down[-1].head.i != down[-1].i and len(down) < 8:
-        down.append(down[-1].head)
-    where = {t.i: k for k, t in enumerate(down)}
+    return up
+
+
+def _path(tok: Token, down: list[Token], where: dict[int, int]) -> tuple[str, int]:
+    """The dependency path from a word up to the common ancestor and down to the cue (`down`: the
+    cue's `_chain`, `where`: token index -> place in it)."""
+    up = _chain(tok)
     for k, t in enumerate(up):
         if t.i in where:
             return (
@@ -410,6 +413,8 @@ def speaker_rows(
     quoted = sum(parts.inside[a:b]) / max(1, b - a)
     tokens = parts.tokens
     heads = sorted(o.head.i for o in options if o.head is not None)
+    down = _chain(cue) if cue is not None else []
+    where = {t.i: k for k, t in enumerate(down)}
     rows: list[Row] = []
     for opt in options:
         ca, cb = opt.start, opt.end
@@ -471,7 +476,7 @@ def speaker_rows(
                 opt.first > anchor.i and tokens.count("right", anchor.i + 1, opt.first) == 0
             )
             if cue is not None:
-                path, length = _path(tok, cue)
+                path, length = _path(tok, down, where)
                 row.update(
                     path=path,
                     path_length=length,

@@ -4,6 +4,7 @@ text says about it (title, affiliation, count, the stated reason for anonymity).
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -76,8 +77,21 @@ class Mention:
         return self.head.tag_ in ("NNS", "NNPS") or (self.pronoun in lx.GROUP_PRONOUNS)
 
 
+_MENTIONS: weakref.WeakKeyDictionary[Doc, dict[int, tuple[int, int]]] = weakref.WeakKeyDictionary()
+
+
 def mention_tokens(head: Token) -> Span:
-    """The noun phrase of a source: the head and its modifiers, without clauses, appositions or lists."""
+    """The noun phrase of a source: the head and its modifiers, without clauses, appositions or lists.
+    Remembered per Doc (the speaker candidates of each attribution ask again for the same heads)."""
+    doc = head.doc
+    known = _MENTIONS.setdefault(doc, {})
+    bounds = known.get(head.i)
+    if bounds is None:
+        bounds = known[head.i] = _mention_bounds(head)
+    return doc[bounds[0] : bounds[1]]
+
+
+def _mention_bounds(head: Token) -> tuple[int, int]:
     lo = hi = head.i
 
     def extend(tok: Token) -> None:
@@ -113,7 +127,7 @@ def mention_tokens(head: Token) -> Span:
         lo += 1
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
         hi -= 1
-    return doc[lo : hi + 1]
+    return lo, hi + 1
 
 
 def classify(head: Token) -> Mention:
