@@ -139,6 +139,20 @@ def test_dask_output_equals_the_local_output_and_loads_the_model_once_per_worker
     assert sum(tasks.values()) > len(tasks)  # more tasks than workers ...
     assert set(loaded.values()) == {1}  # ... and one pipeline per worker process
 
+    with Extractor(dask=dask_cluster.address) as extractor:  # and none in the client
+        done = list(extractor.extract([Article("a", _texts()[0])]))
+        assert done[0].error is None and done[0].attributions
+        assert extractor._runner is None
+
+
+def test_with_dask_a_model_not_installed_fails_before_connecting() -> None:
+    address = f"tcp://127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(
+        app, ["extract", str(INPUTS[0]), "--dask", address, "--model", "no_such_model"]
+    )
+    assert result.exit_code != 0
+    assert "'no_such_model' is not installed" in result.stderr and address not in result.stderr
+
 
 @pytest.mark.dask
 def test_dask_local_works(tmp_path: Path) -> None:

