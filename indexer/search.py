@@ -83,7 +83,7 @@ class QuoteView:
 def _run(client: Elasticsearch, index: str, **body: Any) -> dict[str, Any]:
     from elasticsearch import ApiError, NotFoundError, TransportError
 
-    from indexer.store import client_url, describe_error
+    from indexer.es.client import client_url, describe_error, unreachable
 
     url = client_url(client)
     try:
@@ -95,10 +95,7 @@ def _run(client: Elasticsearch, index: str, **body: Any) -> dict[str, Any]:
     except ApiError as exc:
         raise SearchError(f"search refused by Elasticsearch at {url}: {describe_error(exc)}") from None
     except TransportError as exc:
-        raise SearchError(
-            f"cannot reach Elasticsearch at {url} ({describe_error(exc)}); is it running? "
-            f"(`quotes es start`, --es-url)"
-        ) from None
+        raise SearchError(unreachable(url, exc)) from None
 
 
 def search_quotes(
@@ -259,7 +256,7 @@ def iter_quotes(
         sent = len(hits)
         if collapse or sent >= min(size, total) or not hits:
             return
-        from indexer.store import client_url, describe_error
+        from indexer.es.client import client_url, describe_error
 
         try:
             pit = client.open_point_in_time(index=index, keep_alive="2m")["id"]

@@ -151,6 +151,14 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def unreachable(url: str, exc: BaseException) -> str:
+    """The one line for a server that does not answer (a transport error), whoever asked."""
+    return (
+        f"cannot reach Elasticsearch at {url} ({describe_error(exc)}); is it running? "
+        f"(`quotes es start`, --es-url)"
+    )
+
+
 def check_connection(client: Elasticsearch) -> dict[str, Any]:
     """The server's info; raises `StoreUnavailable`/`StoreError` with a one-line message."""
     from elasticsearch import ApiError, AuthenticationException, AuthorizationException, TransportError
@@ -185,7 +193,4 @@ def _translate_errors(client: Elasticsearch) -> Iterator[None]:
     except ApiError as exc:
         raise StoreError(f"Elasticsearch at {url}: {describe_error(exc)}") from None
     except TransportError as exc:
-        raise StoreUnavailable(
-            f"cannot reach Elasticsearch at {url} ({describe_error(exc)}); is it running? "
-            f"(`quotes es start`, --es-url)"
-        ) from None
+        raise StoreUnavailable(unreachable(url, exc)) from None

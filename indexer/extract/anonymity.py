@@ -11,6 +11,13 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from indexer.extract.sources import (
+    REASON_CONDITION,
+    REASON_NAME_WITHHELD,
+    REASON_NOT_AUTHORIZED,
+    REASON_NOT_NAMED,
+    reason_pattern,
+)
 from indexer.extract.text import source_text
 from indexer.model import Speaker
 
@@ -136,16 +143,14 @@ def describe_anonymity(sp: Speaker, description: str | None = None) -> Speaker:
 
 # a sentence that gives a reason for anonymity without naming the source again: "She spoke on the
 # condition of anonymity because ...", "The officials were granted anonymity to discuss ..."
-_REASON_ELSEWHERE = re.compile(
-    r"(?:(?:on|under) (?:the )?condition (?:of|that)[^.;,]*"
-    r"|(?:declined|refused|asked|requested) (?:not )?to be (?:named|identified)[^.;,]*"
-    r"|(?:was|were|is|are)n?(?:’t|'t| not) authori[sz]ed to [^.;,]*"
-    r"|(?:in exchange for|(?:was|were) (?:granted|given)|(?:requested|asked for|demanded|insisted on)) "
-    r"anonymity[^.;,]*"
-    r"|(?:spoke|speaking|talked|talking) anonymously[^.;,]*"
-    r"|(?:asked|requested|insisted) that (?:his|her|their) (?:full |last |family )?"
-    r"(?:name|surname)s? not be[^.;,]*)",
-    re.IGNORECASE,
+_REASON_ELSEWHERE = reason_pattern(
+    REASON_CONDITION,
+    REASON_NOT_NAMED,
+    REASON_NOT_AUTHORIZED,
+    r"(?:in exchange for|(?:was|were) (?:granted|given)|(?:requested|asked for|demanded|insisted on)) "
+    r"anonymity[^.;,]*",
+    r"(?:spoke|speaking|talked|talking) anonymously[^.;,]*",
+    REASON_NAME_WITHHELD,
 )
 _SINGULAR = frozenset({"he", "she", "him", "her"})
 _PLURAL = frozenset({"they", "them", "both", "all", "each", "neither", "none", "two", "three", "four"})

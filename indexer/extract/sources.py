@@ -17,15 +17,28 @@ from indexer.model import SourceKind
 _KEEP_DEPS = frozenset(
     {"compound", "flat", "amod", "det", "poss", "nummod", "nmod", "case", "quantmod", "advmod", "npadvmod"}
 )
-_ANON_REASON = re.compile(
-    r"(?:(?:on|under) (?:the )?condition (?:of|that)[^.;,]*"
-    r"|(?:declined|refused|asked|requested) (?:not )?to be (?:named|identified)[^.;,]*"
-    r"|(?:was|were|is|are)n?(?:’t|'t| not) authori[sz]ed to [^.;,]*"
-    r"|in exchange for anonymity[^.;,]*"
-    r"|(?:asked|requested|insisted) that (?:his|her|their) (?:full |last |family )?"
+# The ways a text says why a source is not named; `anonymity.py` adds the ones that stand alone in a
+# later sentence ("The officials were granted anonymity to discuss ...").
+REASON_CONDITION = r"(?:on|under) (?:the )?condition (?:of|that)[^.;,]*"
+REASON_NOT_NAMED = r"(?:declined|refused|asked|requested) (?:not )?to be (?:named|identified)[^.;,]*"
+REASON_NOT_AUTHORIZED = r"(?:was|were|is|are)n?(?:’t|'t| not) authori[sz]ed to [^.;,]*"
+REASON_NAME_WITHHELD = (
+    r"(?:asked|requested|insisted) that (?:his|her|their) (?:full |last |family )?"
     r"(?:name|surname)s? not be[^.;,]*"
-    r"|(?:who|which) (?:requested|asked for|demanded|insisted on) anonymity[^.;,]*)",
-    re.IGNORECASE,
+)
+
+
+def reason_pattern(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+_ANON_REASON = reason_pattern(
+    REASON_CONDITION,
+    REASON_NOT_NAMED,
+    REASON_NOT_AUTHORIZED,
+    r"in exchange for anonymity[^.;,]*",
+    REASON_NAME_WITHHELD,
+    r"(?:who|which) (?:requested|asked for|demanded|insisted on) anonymity[^.;,]*",
 )
 _GENERIC_MODIFIERS = frozenset(
     [
