@@ -83,10 +83,13 @@ def test_unknown_rules_stay_with_spacy() -> None:
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("attribute_ruler")
     ruler.add([[{"LOWER": "gon"}, {"LOWER": "na", "OP": "?"}]], {"LEMMA": "go"})
+    ruler.add([[{"LOWER": "so", "OP": "?"}, {"LOWER": "wan"}]], {"LEMMA": "want"}, index=-1)
     assert vectorize(nlp)
     fast = nlp.get_pipe("attribute_ruler")
-    assert isinstance(fast, VectorAttributeRuler) and fast.matcher_rules == 1
+    assert isinstance(fast, VectorAttributeRuler) and fast.matcher_rules == 2
     assert [t.lemma_ for t in nlp("gon na gon")] == ["go", "", "go"]
+    # the optional first word is not required: the rule still applies where it is absent
+    assert [t.lemma_ for t in nlp("i wan it")] == ["", "want", ""]
 
     other = spacy.blank("en")
     other.add_pipe("attribute_ruler").add([[{"LOWER": "u"}]], {"NORM": "you"})

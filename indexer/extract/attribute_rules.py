@@ -100,7 +100,11 @@ def _test(vocab: Any, key: str, spec: Any) -> _Test:
 
 
 def _tests(vocab: Any, token: dict[str, Any], strict: bool) -> list[_Test]:
-    """The tests of one pattern token; with `strict` False, the ones understood (for the index only)."""
+    """The tests of one pattern token; with `strict` False, the ones understood (for the index only).
+    A token with an operator may be absent from a match ("?", "*") or negated ("!"), so it gives
+    the index nothing to require."""
+    if not strict and "OP" in token:
+        return []
     out = []
     for key, spec in token.items():
         try:
