@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,20 @@ from cli.options import (
     with_options,
 )
 from cli.render import CSV_COLUMNS, FORMATS, csv_row, highlighted
+
+if TYPE_CHECKING:
+    from indexer.search import QuoteFilter
+
+
+def _connect_for(where: QuoteFilter, conn: Connection) -> Any:
+    """The client, once the filter is known to be good: a bad filter fails before connecting."""
+    from indexer.search import SearchError, build_query
+
+    try:
+        build_query(where)
+    except SearchError as exc:
+        raise fail(str(exc)) from None
+    return conn.client()
 
 
 def search(
@@ -58,18 +72,14 @@ def search(
     import csv
     import sys
 
-    from indexer.search import QuoteFilter, QuoteView, SearchError, build_query, iter_quotes
+    from indexer.search import QuoteFilter, QuoteView, SearchError, iter_quotes
 
     fmt = "jsonl" if as_json else output_format.strip().lower()
     unit = "quote clusters" if collapse else "quotes"
     if fmt not in FORMATS:
         raise fail(f"unknown format {output_format!r}; use one of {', '.join(FORMATS)}", 2)
     where = QuoteFilter(query, speaker, anonymous, type_, outlet, since, until, anonymous_type)
-    try:
-        build_query(where)  # a bad filter fails before connecting
-    except SearchError as exc:
-        raise fail(str(exc)) from None
-    client = conn.client()
+    client = _connect_for(where, conn)
     try:
         total, stream = iter_quotes(client, where, size=size, index=index_name, collapse=collapse)
         if fmt == "jsonl":
@@ -216,17 +226,13 @@ def speakers(
 
     Example: quotes speakers --top 20 --since 2016-01-01
     """
-    from indexer.search import QuoteFilter, SearchError, anonymous_summary, build_query, top_speakers
+    from indexer.search import QuoteFilter, SearchError, anonymous_summary, top_speakers
 
     if anonymous and all_sources:
         raise fail("give --anonymous or --all, not both", 2)
     which = "all" if all_sources else "anonymous" if anonymous else "named"
     where = QuoteFilter(query, outlet=outlet, since=since, until=until)
-    try:
-        build_query(where)  # a bad filter fails before connecting
-    except SearchError as exc:
-        raise fail(str(exc)) from None
-    client = conn.client()
+    client = _connect_for(where, conn)
     try:
         rows = top_speakers(client, top=top, which=which, where=where, index=index_name)
     except SearchError as exc:
@@ -285,14 +291,10 @@ def reused(
 
     Example: quotes reused --top 20 --since 2016-01-01
     """
-    from indexer.search import QuoteFilter, QuoteView, SearchError, build_query, reused_quotes
+    from indexer.search import QuoteFilter, QuoteView, SearchError, reused_quotes
 
     where = QuoteFilter(query, speaker=speaker, outlet=outlet, since=since, until=until)
-    try:
-        build_query(where)  # a bad filter fails before connecting
-    except SearchError as exc:
-        raise fail(str(exc)) from None
-    client = conn.client()
+    client = _connect_for(where, conn)
     try:
         docs = reused_quotes(client, top=top, where=where, index=index_name)
     except SearchError as exc:

@@ -331,10 +331,10 @@ class Extractor:
         self.workers = all_cores() if workers == 0 else max(1, workers)
         self.batch_size = batch_size
         # With --dask the pipeline runs on the workers only: here it is checked, not loaded.
-        self._runner: _Runner | None = (
-            None if dask is not None else _Runner(load_pipeline(model, choice), batch_size)
-        )
-        if dask is not None:
+        self._runner: _Runner | None = None
+        if dask is None:
+            self._runner = _Runner(load_pipeline(model, choice), batch_size)
+        else:  # the pipeline runs on the workers: here it is only checked
             check_pipeline(model, choice)
         self.tokens = 0
         self._pool: ProcessPoolExecutor | None = None
