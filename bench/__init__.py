@@ -60,8 +60,8 @@ def _cpu() -> float:
 
 def read_corpus(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
     """(id, text) of every article under `path`."""
-    from indexer.articles import iter_articles
     from indexer.model import Article
+    from indexer.reading.articles import iter_articles
 
     return [(a.id, a.text) for a in iter_articles([str(path)], id_root=str(path)) if isinstance(a, Article)]
 
@@ -151,7 +151,7 @@ class ExtractRun:
 def extract(model: str, corpus: Path, output: Path, workers: int) -> ExtractRun:
     """What `quotes extract CORPUS -o OUTPUT --workers N` does (pipeline load included)."""
     from indexer.extract.engine import Extractor
-    from indexer.pipeline import RunSummary, articles_of, results_of, write_jsonl
+    from indexer.run import RunSummary, articles_of, extracted, write_jsonl
 
     summary = RunSummary()
     with (
@@ -159,8 +159,8 @@ def extract(model: str, corpus: Path, output: Path, workers: int) -> ExtractRun:
         Extractor(model, workers=workers) as extractor,
         output.open("w", encoding="utf-8") as out,
     ):
-        write_jsonl(results_of(extractor, articles_of([str(corpus)], summary), summary), out)
-    return ExtractRun(clock.timing(summary.words), summary.attributions, output)
+        write_jsonl(extracted(extractor.extract(articles_of([str(corpus)], summary)), summary), out, summary)
+    return ExtractRun(clock.timing(summary.words), summary.quotes, output)
 
 
 def extraction_rate(model: str, texts: list[str], workers: int, dask: str | None = None) -> Timing:
@@ -222,9 +222,9 @@ class IndexRun:
 def index(model: str, url: str, corpus: Path, workers: int, alias: str, dead_letter: Path) -> IndexRun:
     """What `quotes index CORPUS --workers N` does, into a fresh alias; documents sent per second."""
     from indexer import store
-    from indexer.articles import iter_articles
-    from indexer.canonical import merge_speakers
+    from indexer.es.canonical import merge_speakers
     from indexer.extract.engine import Extractor
+    from indexer.reading.articles import iter_articles
 
     client = store.connect(url)
     names = store.ensure_indices(client, alias)
@@ -277,7 +277,7 @@ def cluster_passes(url: str, alias: str) -> tuple[Any, Any]:
     """The quote-cluster pass over an alias just loaded (every quote gets its fields), then again
     (nothing should change): the two `ClusterReport`s."""
     from indexer import store
-    from indexer.clusters import cluster_quotes
+    from indexer.es.clusters import cluster_quotes
 
     client = store.connect(url)
     first = cluster_quotes(client, alias)
@@ -294,7 +294,7 @@ def load_plain(url: str, records: Path, alias: str) -> Timing:
     from elasticsearch.helpers import bulk
 
     from indexer import store
-    from indexer.documents import record_actions
+    from indexer.es.documents import record_actions
 
     client = store.connect(url)
     names = store.ensure_indices(client, alias)

@@ -1,4 +1,4 @@
-"""`quotes enrich`: extract the quotes of an existing Elasticsearch article index (see `indexer.enrich`)."""
+"""`quotes enrich`: extract the quotes of an existing Elasticsearch index of articles."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from cli.options import (
 from cli.render import LoadProgress, print_problems
 
 if TYPE_CHECKING:
-    from indexer.enrich import EnrichReport
+    from indexer.es.enrich import EnrichReport
 
 
 def enrich(
@@ -66,8 +66,8 @@ def enrich(
 
     Example: quotes enrich --source-index news --text-field body --title-field headline --date-field date
     """
-    from indexer.enrich import EnrichError, EnrichReport, SourceFields, parse_query
-    from indexer.enrich import enrich as enrich_index
+    from indexer.es.enrich import EnrichError, EnrichReport, SourceFields, parse_query
+    from indexer.es.enrich import enrich as enrich_index
     from indexer.extract.choice import ModelError
     from indexer.extract.engine import Extractor, ModelNotFound
     from indexer.store import LoadInterrupted, StoreError
@@ -122,7 +122,7 @@ def _summary(report: EnrichReport) -> None:
     if report.articles_conflicted:
         line += f"  changed during the run (rerun to redo): {report.articles_conflicted}"
     typer.echo(line, err=True)
-    print_problems(report)
+    print_problems(report, report.dead_letter)
 
 
 def register(app: typer.Typer) -> None:

@@ -36,7 +36,7 @@ def extract(
     from indexer.extract.choice import ModelError
     from indexer.extract.engine import Extractor, ModelNotFound
     from indexer.extract.on_dask import DaskError
-    from indexer.pipeline import OutputError, RunSummary, articles_of, results_of, write_jsonl
+    from indexer.run import OutputError, RunSummary, articles_of, extracted, write_jsonl
 
     shard_spec = parse_shard_option(shard)
     try:
@@ -55,10 +55,8 @@ def extract(
     with extractor:
         try:
             with progress:
-                results = results_of(
-                    extractor, articles_of(paths, summary, shard_spec, id_root=id_root, ignore=own), summary
-                )
-                write_jsonl(progress.follow(results), out)
+                articles = articles_of(paths, summary, shard_spec, id_root=id_root, ignore=own)
+                write_jsonl(progress.follow(extracted(extractor.extract(articles), summary)), out, summary)
             try:
                 out.flush()
             except OSError as exc:
@@ -83,9 +81,9 @@ def extract(
                 with contextlib.suppress(OSError):  # reported above: close re-raises the failed flush
                     out.close()
     print_extract_summary(summary)
-    if summary.failed:
+    if summary.articles_failed:
         raise typer.Exit(1)
-    if summary.articles_read == 0 and not summary.articles_skipped_by_shard:
+    if summary.nothing_read:
         raise fail(f"no articles read from {' '.join(paths)}")
 
 

@@ -110,7 +110,7 @@ def _run_load(
         passes_ok = after()
     if not report.ok or not passes_ok:
         raise typer.Exit(1)
-    if report.articles_read == 0 and not (report.articles_skipped or report.articles_other_shards):
+    if report.nothing_read:
         raise fail("no articles read")
 
 
@@ -122,8 +122,8 @@ def collection_passes(client: Any, quotes: str, articles: str | None, names: boo
 
 
 def cluster_quotes(client: Any, quotes: str) -> bool:
-    """Group the same quote run by several articles; see indexer.clusters. Prints what it did."""
-    from indexer.clusters import cluster_quotes as run
+    """Group the same quote run by several articles; see indexer.es.clusters. Prints what it did."""
+    from indexer.es.clusters import cluster_quotes as run
     from indexer.store import LoadInterrupted, StoreError
 
     try:
@@ -137,14 +137,14 @@ def cluster_quotes(client: Any, quotes: str) -> bool:
     )
     if done.load.documents_failed:
         typer.echo(f"  {done.load.documents_failed} quotes kept their previous cluster fields:", err=True)
-        print_problems(done.load)
+        print_problems(done.load, done.load.dead_letter)
     return done.load.documents_failed == 0
 
 
 def merge_speaker_names(client: Any, quotes: str, articles: str | None) -> bool:
-    """One name per person across the collection ("Trump" -> "Donald Trump"); see indexer.canonical.
+    """One name per person across the collection ("Trump" -> "Donald Trump"); see indexer.es.canonical.
     Prints what it did; False if a document could not be updated."""
-    from indexer.canonical import merge_speakers
+    from indexer.es.canonical import merge_speakers
     from indexer.store import LoadInterrupted, StoreError
 
     try:
@@ -160,7 +160,7 @@ def merge_speaker_names(client: Any, quotes: str, articles: str | None) -> bool:
         typer.echo(
             f"  {done.load.documents_failed} documents kept their article's own speaker name:", err=True
         )
-        print_problems(done.load)
+        print_problems(done.load, done.load.dead_letter)
     return done.load.documents_failed == 0
 
 
@@ -203,10 +203,10 @@ def index(
 
     Example: quotes index samples/ --es-url http://localhost:9200 --checkpoint run.ckpt
     """
-    from indexer.articles import iter_articles
     from indexer.extract.choice import ModelError
     from indexer.extract.engine import Extractor, ModelNotFound
     from indexer.extract.on_dask import DaskError
+    from indexer.reading.articles import iter_articles
     from indexer.store import index_articles
 
     shard_spec = parse_shard_option(shard)

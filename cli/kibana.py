@@ -1,4 +1,4 @@
-"""`quotes kibana export|import`: the saved objects of `indexer.kibana` to a file or into a Kibana."""
+"""`quotes kibana export|import`: the saved objects of `indexer.es.kibana` to a file or into a Kibana."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def export(
 
     Example: quotes kibana export -o quotes-kibana.ndjson
     """
-    from indexer.kibana import KibanaError
-    from indexer.kibana import export as export_objects
+    from indexer.es.kibana import KibanaError
+    from indexer.es.kibana import export as export_objects
 
     try:
         n = export_objects(output)
@@ -56,7 +56,7 @@ def import_(
 
     Example: quotes kibana import --kibana-url http://localhost:5601 --username elastic
     """
-    from indexer.kibana import KibanaError, import_objects
+    from indexer.es.kibana import KibanaError, import_objects
     from indexer.store import redact_url
 
     try:

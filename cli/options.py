@@ -80,7 +80,7 @@ def parse_shard_option(shard: str | None) -> tuple[int, int] | None:
     """``--shard K/N`` as (K, N); a bad value is a one-line error (exit 2)."""
     if shard is None:
         return None
-    from indexer.selection import parse_shard
+    from indexer.reading.selection import parse_shard
 
     try:
         return parse_shard(shard)

@@ -13,7 +13,7 @@ from cli.options import dates_line, unsupported_line
 
 if TYPE_CHECKING:
     from indexer.extract.engine import ArticleResult
-    from indexer.pipeline import RunSummary
+    from indexer.run import RunSummary
     from indexer.store import LoadReport
 
 MAX_PROBLEMS_SHOWN = 20
@@ -72,21 +72,26 @@ def print_load_summary(report: LoadReport, dry_run: str | None) -> None:
         if report.retried or report.chunk_retries:
             line += f"  retried: {report.retried + report.chunk_retries}"
     typer.echo(line, err=True)
-    if report.unsupported:
-        typer.echo(unsupported_line(report.unsupported, report.unsupported_examples), err=True)
-    if report.dates_unread:
-        typer.echo(dates_line(report.dates_unread, report.dates_unread_examples), err=True)
-    print_problems(report)
+    print_read_notes(report)
+    print_problems(report, report.dead_letter)
 
 
-def print_problems(report: Any) -> None:
+def print_read_notes(summary: RunSummary) -> None:
+    """The files of types not read and the dates kept as text: how many, and the first few."""
+    if summary.unsupported:
+        typer.echo(unsupported_line(summary.unsupported, summary.unsupported_examples), err=True)
+    if summary.dates_unread:
+        typer.echo(dates_line(summary.dates_unread, summary.dates_unread_examples), err=True)
+
+
+def print_problems(summary: RunSummary, dead_letter: str | None = None) -> None:
     """The failures of a run (the first few, then how many more) and where the refused documents are."""
-    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
+    for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
         typer.echo(f"  failed: {problem}", err=True)
-    if report.problem_count > MAX_PROBLEMS_SHOWN:
-        typer.echo(f"  ... and {report.problem_count - MAX_PROBLEMS_SHOWN} more", err=True)
-    if report.dead_letter:
-        typer.echo(f"refused documents (with the reason) are in {report.dead_letter}", err=True)
+    if summary.problem_count > MAX_PROBLEMS_SHOWN:
+        typer.echo(f"  ... and {summary.problem_count - MAX_PROBLEMS_SHOWN} more", err=True)
+    if dead_letter:
+        typer.echo(f"refused documents (with the reason) are in {dead_letter}", err=True)
 
 
 def highlighted(fragment: str) -> Any:
@@ -120,7 +125,7 @@ CSV_COLUMNS = (
 
 
 def csv_row(hit: dict[str, Any]) -> list[Any]:
-    from indexer.search import QuoteView
+    from indexer.es.search import QuoteView
 
     q = QuoteView.of(hit)
     return [
@@ -179,8 +184,8 @@ class ExtractProgress:
             elapsed = max(time.monotonic() - self.started, 1e-6)
             mb = self.extractor.chars_done / 1e6
             self._status.update(
-                f"{self.written} articles done  {self.summary.attributions} attributions  "
-                f"{mb:,.1f} MB ({mb / elapsed:,.2f} MB/s)  {self.summary.failed} failed"
+                f"{self.written} articles done  {self.summary.quotes} attributions  "
+                f"{mb:,.1f} MB ({mb / elapsed:,.2f} MB/s)  {self.summary.articles_failed} failed"
             )
 
     def follow(self, results: Iterable[ArticleResult]) -> Iterator[ArticleResult]:
@@ -190,15 +195,11 @@ class ExtractProgress:
 
 
 def print_extract_summary(summary: RunSummary) -> None:
-    """The end-of-run summary on stderr: counts, then each failed article with its reason."""
+    """The end-of-run summary on stderr: counts, unread files and dates, then the failed articles."""
     typer.echo(
-        f"articles read: {summary.articles_read}  attributions: {summary.attributions}  "
-        f"articles failed: {summary.failed}",
+        f"articles read: {summary.articles_read}  attributions: {summary.quotes}  "
+        f"articles failed: {summary.articles_failed}",
         err=True,
     )
-    if summary.unsupported:
-        typer.echo(unsupported_line(summary.unsupported, summary.unsupported_examples), err=True)
-    if summary.dates_unread:
-        typer.echo(dates_line(summary.dates_unread, summary.dates_unread_examples), err=True)
-    for origin, reason in summary.failures:
-        typer.echo(f"  failed: {origin}: {reason}", err=True)
+    print_read_notes(summary)
+    print_problems(summary)

@@ -30,8 +30,8 @@ def report(
 
     Example: quotes report -o report.html --since 2016-01-01 --png panels/
     """
-    from indexer.report import ReportError, build_report, render_html, write_pngs
-    from indexer.search import QuoteFilter, SearchError, build_query
+    from indexer.es.report import ReportError, build_report, render_html, write_pngs
+    from indexer.es.search import QuoteFilter, SearchError, build_query
 
     where = QuoteFilter(query, speaker, None, None, outlet, since, until)
     try:

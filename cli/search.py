@@ -22,12 +22,12 @@ from cli.options import (
 from cli.render import CSV_COLUMNS, FORMATS, csv_row, highlighted
 
 if TYPE_CHECKING:
-    from indexer.search import QuoteFilter
+    from indexer.es.search import QuoteFilter
 
 
 def _connect_for(where: QuoteFilter, conn: Connection) -> Any:
     """The client, once the filter is known to be good: a bad filter fails before connecting."""
-    from indexer.search import SearchError, build_query
+    from indexer.es.search import SearchError, build_query
 
     try:
         build_query(where)
@@ -72,7 +72,7 @@ def search(
     import csv
     import sys
 
-    from indexer.search import QuoteFilter, QuoteView, SearchError, iter_quotes
+    from indexer.es.search import QuoteFilter, QuoteView, SearchError, iter_quotes
 
     fmt = "jsonl" if as_json else output_format.strip().lower()
     unit = "quote clusters" if collapse else "quotes"
@@ -145,7 +145,7 @@ def show(
     from rich.console import Console
     from rich.text import Text
 
-    from indexer.search import SearchError, get_quote
+    from indexer.es.search import SearchError, get_quote
 
     client = conn.client()
     try:
@@ -226,7 +226,7 @@ def speakers(
 
     Example: quotes speakers --top 20 --since 2016-01-01
     """
-    from indexer.search import QuoteFilter, SearchError, anonymous_summary, top_speakers
+    from indexer.es.search import QuoteFilter, SearchError, anonymous_summary, top_speakers
 
     if anonymous and all_sources:
         raise fail("give --anonymous or --all, not both", 2)
@@ -291,7 +291,7 @@ def reused(
 
     Example: quotes reused --top 20 --since 2016-01-01
     """
-    from indexer.search import QuoteFilter, QuoteView, SearchError, reused_quotes
+    from indexer.es.search import QuoteFilter, QuoteView, SearchError, reused_quotes
 
     where = QuoteFilter(query, speaker=speaker, outlet=outlet, since=since, until=until)
     client = _connect_for(where, conn)

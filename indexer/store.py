@@ -17,7 +17,7 @@ Nothing there prints; progress goes to a callback and problems into the returned
 
 from __future__ import annotations
 
-from indexer.es.bulk import LoadReport, RetryPolicy
+from indexer.es.bulk import RetryPolicy
 from indexer.es.checkpoint import Checkpoint, check_dead_letter, index_identity
 from indexer.es.client import DEFAULT_URL, check_connection, client_url, connect, describe_error, redact_url
 from indexer.es.errors import LoadInterrupted, StoreError, StoreUnavailable
@@ -33,8 +33,8 @@ from indexer.es.indices import (
     reindex,
     template_body,
 )
-from indexer.es.load import index_articles, index_stream, load, load_records
-from indexer.records import iter_records
+from indexer.es.load import LoadReport, index_articles, index_stream, load, load_records
+from indexer.reading.records import iter_records
 
 __all__ = [
     "DEFAULT_URL",

@@ -187,8 +187,8 @@ def records() -> Callable[..., Iterator[dict[str, Any]]]:
 def write_corpus(path: Path, n: int) -> Path:
     """`n` articles with their own ids (JSON Lines), the self-written texts of samples/, tests/data/ and
     tests/wire/ in turn: enough work for several batches."""
-    from indexer.articles import iter_articles
     from indexer.model import Article
+    from indexer.reading.articles import iter_articles
 
     root = Path(__file__).resolve().parents[1]
     folders = [root / "samples", root / "tests" / "data", root / "tests" / "wire"]

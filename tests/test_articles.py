@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.articles import ReadFailure, Unsupported, content_id, iter_articles, split_authors
 from indexer.model import Article
-from indexer.selection import in_shard, parse_shard, shard_of
+from indexer.reading.articles import ReadFailure, Unsupported, content_id, iter_articles, split_authors
+from indexer.reading.selection import in_shard, parse_shard, shard_of
 
 STORY = 'The bridge will reopen in May, the mayor said. "We are nearly done," she added.\n'
 

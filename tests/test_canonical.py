@@ -8,8 +8,8 @@ import pytest
 from conftest import EsTarget, make_record
 
 from indexer import store
-from indexer.canonical import merge_speakers, plan
-from indexer.documents import record_actions
+from indexer.es.canonical import merge_speakers, plan
+from indexer.es.documents import record_actions
 from indexer.model import speaker_id
 from indexer.names import fold_name
 
@@ -136,8 +136,8 @@ def test_reloading_an_article_keeps_the_merged_name_after_the_pass(es: EsTarget)
 def test_indexing_the_samples_merges_a_surname_across_articles(es: EsTarget) -> None:
     from pathlib import Path
 
-    from indexer.articles import iter_articles
     from indexer.extract.engine import Extractor
+    from indexer.reading.articles import iter_articles
 
     samples = Path(__file__).resolve().parents[1] / "samples"
     names = store.ensure_indices(es.client, es.alias, es.articles_alias)

@@ -17,9 +17,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cli.main import app
-from indexer.articles import content_id, iter_articles
 from indexer.extract.engine import Extractor
 from indexer.model import Article
+from indexer.reading.articles import content_id, iter_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

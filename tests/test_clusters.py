@@ -1,4 +1,4 @@
-"""Quote reuse across articles (`indexer.clusters`): the comparison (pure) and the pass on a real node.
+"""Quote reuse across articles (`indexer.es.clusters`): the comparison (pure) and the pass on a real node.
 
 tests/wire/ is a self-written wire story carried by three invented outlets: one trims the end of a
 quote and changes the last word of another, one re-punctuates. Its speaker is quoted three times
@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from indexer import kibana
-from indexer.clusters import _Quote, cluster_quotes, plan_clusters, same_quote, words
+from indexer.es import kibana
+from indexer.es.clusters import _Quote, cluster_quotes, plan_clusters, same_quote, words
 from tests.conftest import drop_aliases
 
 WIRE = Path(__file__).resolve().parent / "wire"

@@ -30,7 +30,7 @@ DASK = Path(sys.executable).parent / "dask"
 
 
 def _texts() -> list[str]:
-    from indexer.articles import iter_articles
+    from indexer.reading.articles import iter_articles
 
     return [a.text for a in iter_articles([str(p) for p in INPUTS]) if isinstance(a, Article)]
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import EsTarget, make_record
 
 from indexer import store
-from indexer.documents import (
+from indexer.es.documents import (
     article_document,
     article_document_from_records,
     bulk_actions,

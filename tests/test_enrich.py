@@ -14,10 +14,10 @@ from conftest import drop_aliases
 from typer.testing import CliRunner
 
 from cli.main import app
-from indexer.articles import Unsupported, iter_articles
-from indexer.enrich import EnrichError, SourceFields, enrich, parse_query
+from indexer.es.enrich import EnrichError, SourceFields, enrich, parse_query
 from indexer.extract.engine import ArticleResult, Extractor
 from indexer.model import EXTRACTOR_VERSION, Article
+from indexer.reading.articles import Unsupported, iter_articles
 
 pytestmark = pytest.mark.es
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from goldcheck import best_match, content_overlapping_cue_or_speaker, describe, fold, locate, mismatches
 
-from indexer.articles import iter_articles
 from indexer.extract.engine import ArticleResult, Extractor
 from indexer.model import Article, Attribution
+from indexer.reading.articles import iter_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = [

@@ -166,7 +166,7 @@ def test_a_file_that_is_not_a_checkpoint_is_refused(es: Any, tmp_path: Path) -> 
 @pytest.fixture
 def small_index(es: Any) -> str:
     from indexer import store
-    from indexer.documents import record_actions
+    from indexer.es.documents import record_actions
     from tests.conftest import make_record
 
     records = [
@@ -299,7 +299,7 @@ def test_a_web_server_that_is_not_elasticsearch_is_one_line(tmp_path: Path) -> N
 @pytest.mark.es
 def test_unnamed_sources_are_never_one_speaker_across_articles(es: Any) -> None:
     from indexer import store
-    from indexer.documents import record_actions
+    from indexer.es.documents import record_actions
     from tests.conftest import make_record
 
     records = [make_record(a, 0, name=None, mention="two officials", anonymous=True) for a in range(6)]
@@ -394,7 +394,7 @@ def test_search_formats_carry_the_article_and_the_total(es: Any, small_index: st
 @pytest.mark.es
 def test_search_pages_past_ten_thousand_hits(es: Any) -> None:
     from indexer import store
-    from indexer.documents import record_actions
+    from indexer.es.documents import record_actions
     from tests.conftest import make_record
 
     n = 10_050

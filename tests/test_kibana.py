@@ -25,8 +25,9 @@ from conftest import drop_aliases, free_port
 from typer.testing import CliRunner
 
 from cli.main import app
-from indexer import kibana, store
-from indexer.kibana import KibanaError
+from indexer import store
+from indexer.es import kibana
+from indexer.es.kibana import KibanaError
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -201,9 +202,9 @@ def test_a_broken_saved_objects_file_is_a_one_line_error(tmp_path: Path) -> None
 @pytest.fixture(scope="module")
 def samples_index(es_client: Any) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """samples/ extracted and indexed with the library into a fresh alias; the alias and the records."""
-    from indexer.articles import iter_articles
     from indexer.extract.engine import Extractor
     from indexer.model import Article
+    from indexer.reading.articles import iter_articles
 
     alias = f"t-kibana-{uuid.uuid4().hex[:8]}"
     names = store.ensure_indices(es_client, alias)

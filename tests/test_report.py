@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from indexer import kibana, report
-from indexer.search import QuoteFilter, build_query
+from indexer.es import kibana, report
+from indexer.es.search import QuoteFilter, build_query
 from tests.conftest import drop_aliases
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from indexer.articles import ReadFailure, iter_articles
 from indexer.extract.engine import SEGMENT_CHARS, Extractor
 from indexer.model import Article
+from indexer.reading.articles import ReadFailure, iter_articles
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = [REPO / "samples", REPO / "tests" / "data"]

@@ -10,8 +10,8 @@ import pytest
 from conftest import drop_aliases, make_record
 
 from indexer import store
-from indexer.documents import record_actions
-from indexer.search import QuoteFilter, SearchError, build_query, search_quotes, top_speakers
+from indexer.es.documents import record_actions
+from indexer.es.search import QuoteFilter, SearchError, build_query, search_quotes, top_speakers
 
 pytestmark = pytest.mark.es
 

@@ -13,10 +13,10 @@ import pytest
 from conftest import EsTarget, LocalNode, drop_aliases, make_record
 
 from indexer import store
-from indexer.articles import ReadFailure
-from indexer.documents import BulkAction, record_actions
+from indexer.es.documents import BulkAction, record_actions
 from indexer.extract.engine import ArticleResult
 from indexer.model import Article
+from indexer.reading.articles import ReadFailure
 
 pytestmark = pytest.mark.es
 
@@ -146,6 +146,44 @@ def test_refused_document_goes_to_dead_letter_with_reason(es: EsTarget, records:
     assert "art-99" not in store.Checkpoint(tmp_path / "ck.ndjson", es.alias).done
     assert len(store.Checkpoint(tmp_path / "ck.ndjson", es.alias).done) == 10
     assert not report.ok
+
+
+def test_stream_bulk_yields_one_outcome_per_document(es: EsTarget, records: Any) -> None:
+    from indexer.es.bulk import SendStats, stream_bulk
+
+    names = store.ensure_indices(es.client, es.alias, es.articles_alias)
+
+    def mixed() -> Iterator[dict[str, Any]]:
+        yield from records(4, 3)
+        yield {**make_record(50, 0), "confidence": "very high"}  # refused by the mapping
+
+    actions = list(record_actions(mixed(), names.quotes_alias, names.articles_alias))
+    stats = SendStats()
+    sent = list(stream_bulk(es.client, iter(actions), chunk_size=4, concurrency=2, stats=stats))
+    assert sorted(s.action.id for s in sent) == sorted(a.id for a in actions)  # each once
+    refused = [s for s in sent if not s.ok]
+    assert [(s.action.article_id, s.status) for s in refused] == [("art-50", 400)]
+    assert "very high" in json.dumps(refused[0].error)
+    assert stats.rejections == {400: 1} and stats.retried == 0
+    assert _count(es.client, es.alias) == 12
+
+
+def test_stream_bulk_reports_what_was_sent_before_the_input_fails(es: EsTarget, records: Any) -> None:
+    from indexer.es.bulk import stream_bulk
+
+    names = store.ensure_indices(es.client, es.alias, es.articles_alias)
+
+    def broken() -> Iterator[BulkAction]:
+        yield from record_actions(records(3, 2), names.quotes_alias, names.articles_alias)
+        raise RuntimeError("input went away")
+
+    seen = []
+    with pytest.raises(RuntimeError, match="input went away"):
+        for outcome in stream_bulk(es.client, broken(), chunk_size=2, concurrency=2):
+            seen.append(outcome)
+    # 9 actions (6 quotes, 3 articles): the four full chunks were sent and acknowledged; the last
+    # action, still in a chunk being filled when the input failed, was not sent
+    assert len(seen) == 8 and all(s.ok for s in seen)
 
 
 def test_refresh_interval_is_paused_during_load_and_restored(es: EsTarget, records: Any) -> None:

@@ -1,26 +1,28 @@
-"""Sending bulk chunks: retry policy, per-document outcomes, the dead-letter file, paused refresh,
-the tracker of acknowledged articles, and the report of a load."""
+"""Sending bulk actions: chunking, the retry policy, and a stream of per-document outcomes.
+
+`stream_bulk` takes an iterable of `BulkAction`s and yields one `Sent` per document, as elasticsearch-py's
+``streaming_bulk`` yields one result per item: acknowledged, or refused for good with the status and
+error Elasticsearch gave. Chunks are sent in threads (``concurrency`` in flight) while the caller's
+iterable produces the next one. What to do with the outcomes (report, dead letter, checkpoint) is the
+consumer's job: see `indexer.es.load`.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
-from indexer.articles import ReadNotes
-from indexer.documents import BulkAction, stamped
-from indexer.es.client import _error_reason, _translate_errors, describe_error
-from indexer.es.errors import StoreError
+from indexer.es.client import describe_error
+from indexer.es.documents import BulkAction, stamped
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
 
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-MAX_PROBLEMS = 200  # problems kept in a report; the count is kept in full
 
 
 @dataclass
@@ -34,46 +36,39 @@ class RetryPolicy:
     max_retry_seconds: float = 300.0
 
 
-@dataclass
-class LoadReport(ReadNotes):
-    """What a load did. `indexed`/`failed` count quote documents; `articles_*` article documents."""
+@dataclass(frozen=True)
+class Sent:
+    """What became of one document: acknowledged (`ok`), or refused for good with `status` and `error`."""
 
-    articles_read: int = 0  # articles taken from the input (not counting those skipped)
-    articles_failed: int = 0  # articles that could not be read or extracted
-    articles_skipped: int = 0  # already done according to the checkpoint
-    articles_other_shards: int = 0  # left to the other machines by --shard
-    articles_done: int = 0  # articles whose documents were all acknowledged in this run
-    quotes: int = 0  # quote documents produced
-    indexed: int = 0  # quote documents acknowledged
-    failed: int = 0  # quote documents written to the dead-letter file
-    articles_indexed: int = 0
-    articles_dead: int = 0
+    action: BulkAction
+    ok: bool
+    status: int = 200
+    error: Any = None
+
+
+@dataclass
+class SendStats:
+    """Counts of a stream's re-sends, kept up to date as its outcomes are yielded."""
+
     retried: int = 0  # document re-sends after a 429/502/503/504 for that document
     rejections: dict[int, int] = field(default_factory=dict)  # status -> documents answered with it
     chunk_retries: int = 0  # whole-request re-sends after a connection error, timeout or 429/503
-    written: int = 0  # dry run: actions written to the file
-    problems: list[str] = field(default_factory=list)
-    problem_count: int = 0
-    elapsed: float = 0.0
-    dead_letter: str | None = None  # path, if anything was written to it
 
-    @property
-    def documents_failed(self) -> int:
-        return self.failed + self.articles_dead
 
-    @property
-    def ok(self) -> bool:
-        return self.articles_failed == 0 and self.documents_failed == 0
+class BulkInterrupted(Exception):
+    """The server stayed unreachable (or refused the credentials): sending stopped.
 
-    def problem(self, message: str) -> None:
-        self.problem_count += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(message)
+    Raised by `stream_bulk` after the outcomes of every chunk in flight were yielded; the documents
+    of the chunk that failed that were not yielded were not sent (or not all of them)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
-class _Outcome:
-    """What happened to one chunk (computed in a sender thread, applied in the main thread)."""
+class _Chunk:
+    """What happened to one chunk (computed in a sender thread, yielded in the caller's)."""
 
     acked: list[BulkAction] = field(default_factory=list)
     dead: list[tuple[BulkAction, int, Any]] = field(default_factory=list)
@@ -81,6 +76,16 @@ class _Outcome:
     rejections: dict[int, int] = field(default_factory=dict)
     chunk_retries: int = 0
     interrupted: str | None = None  # the server stayed unreachable: this chunk was not (all) sent
+
+    def outcomes(self, stats: SendStats) -> Iterator[Sent]:
+        stats.retried += self.retried
+        stats.chunk_retries += self.chunk_retries
+        for status, n in self.rejections.items():
+            stats.rejections[status] = stats.rejections.get(status, 0) + n
+        for action in self.acked:
+            yield Sent(action, True)
+        for action, status, error in self.dead:
+            yield Sent(action, False, status, error)
 
 
 class _Rejected(Exception):
@@ -116,7 +121,7 @@ class _Sender:
         source = action.source if self.stamp is None else stamped(action.source, self.stamp)
         return _dumps(action.header()), _dumps(source)
 
-    def send(self, chunk: list[tuple[BulkAction, tuple[bytes, bytes]]]) -> _Outcome:
+    def send(self, chunk: list[tuple[BulkAction, tuple[bytes, bytes]]]) -> _Chunk:
         from elasticsearch import ApiError, TransportError
         from tenacity import (
             RetryError,
@@ -128,7 +133,7 @@ class _Sender:
             wait_random,
         )
 
-        out = _Outcome()
+        out = _Chunk()
         pending = chunk
         last_status: dict[int, tuple[int, Any]] = {}
         policy = self.policy
@@ -194,117 +199,6 @@ class _Sender:
         return out
 
 
-class _DeadLetter:
-    """NDJSON file of documents Elasticsearch refused, opened (and truncated) on the first one."""
-
-    def __init__(self, path: str | os.PathLike[str] | None) -> None:
-        self.path = Path(path) if path is not None else None
-        self._file: IO[str] | None = None
-
-    def write(self, action: BulkAction, status: int, error: Any) -> None:
-        if self.path is None:
-            return
-        if self._file is None:
-            try:
-                self._file = self.path.open("w", encoding="utf-8")
-            except OSError as exc:
-                reason = exc.strerror or exc
-                raise StoreError(f"cannot write dead-letter file {self.path}: {reason}") from None
-        entry = {
-            "_index": action.index,
-            "_id": action.id,
-            "article_id": action.article_id,
-            "kind": action.kind,
-            "status": status,
-            "reason": _error_reason(error),
-            "error": error,
-            "document": action.source,
-        }
-        self._file.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-
-class _RefreshPaused:
-    """``refresh_interval: -1`` on `indices` while loading; the previous values are put back on exit.
-
-    An index found at ``-1`` is taken as left over from an interrupted load and gets the default back.
-    """
-
-    def __init__(self, client: Elasticsearch, indices: Sequence[str], report: LoadReport) -> None:
-        self.client = client
-        self.indices = list(dict.fromkeys(indices))
-        self.report = report
-        self.previous: dict[str, str | None] = {}
-
-    def __enter__(self) -> _RefreshPaused:
-        if not self.indices:
-            return self
-        with _translate_errors(self.client):
-            # no `name=` filter: indices without an explicit refresh_interval would be left out
-            found = self.client.indices.get_settings(index=",".join(self.indices), flat_settings=True)
-            for index, body in found.body.items():
-                value = body.get("settings", {}).get("index.refresh_interval")
-                self.previous[index] = None if value in (None, "-1") else str(value)
-            self.client.indices.put_settings(
-                index=",".join(self.previous), settings={"index": {"refresh_interval": "-1"}}
-            )
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        client = self.client.options(max_retries=3, retry_on_timeout=True)
-        for index, value in self.previous.items():
-            try:
-                client.indices.put_settings(index=index, settings={"index": {"refresh_interval": value}})
-            except Exception as exc:  # best effort: the load's own outcome matters more
-                shown = value or "null"
-                self.report.problem(
-                    f"could not restore refresh_interval of {index} ({describe_error(exc)}); run: "
-                    f'PUT {index}/_settings {{"index":{{"refresh_interval":{json.dumps(shown)}}}}}'
-                )
-        if self.previous:
-            try:
-                client.indices.refresh(index=",".join(self.previous))
-            except Exception as exc:
-                self.report.problem(f"could not refresh {', '.join(self.previous)}: {describe_error(exc)}")
-
-
-class _Tracker:
-    """Counts outstanding documents per article to know when an article is done."""
-
-    def __init__(self) -> None:
-        self.outstanding: dict[str, int] = {}
-        self.closed: set[str] = set()
-        self.tainted: set[str] = set()
-
-    def add(self, action: BulkAction) -> None:
-        self.outstanding[action.article_id] = self.outstanding.get(action.article_id, 0) + 1
-        if action.last:
-            self.closed.add(action.article_id)
-
-    def settle(self, action: BulkAction, ok: bool) -> bool:
-        """Record one document's fate; True when its article just became done (all acknowledged)."""
-        aid = action.article_id
-        if not ok:
-            self.tainted.add(aid)
-        left = self.outstanding[aid] - 1
-        if left > 0:
-            self.outstanding[aid] = left
-            return False
-        if aid not in self.closed:
-            self.outstanding[aid] = 0
-            return False
-        del self.outstanding[aid]
-        self.closed.discard(aid)
-        if aid in self.tainted:
-            self.tainted.discard(aid)
-            return False
-        return True
-
-
 def _chunks(
     actions: Iterable[BulkAction], sender: _Sender, chunk_size: int, max_chunk_bytes: int
 ) -> Iterator[list[tuple[BulkAction, tuple[bytes, bytes]]]]:
@@ -322,33 +216,73 @@ def _chunks(
         yield chunk
 
 
-def _dry_run(actions: Iterable[BulkAction], path: str | os.PathLike[str], report: LoadReport) -> None:
-    try:
-        with open(path, "wb") as f:
-            for action in actions:
-                f.write(_dumps(action.header()) + b"\n" + _dumps(action.source) + b"\n")
-                report.written += 1
-                if action.kind == "quote":
-                    report.quotes += 1
-    except OSError as exc:
-        raise StoreError(f"cannot write dry-run file {path}: {exc.strerror or exc}") from None
+def stream_bulk(
+    client: Elasticsearch,
+    actions: Iterable[BulkAction],
+    *,
+    chunk_size: int = 500,
+    max_chunk_bytes: int = 10 * 1024 * 1024,
+    concurrency: int = 2,
+    policy: RetryPolicy | None = None,
+    stamp: str | None = None,
+    stats: SendStats | None = None,
+) -> Iterator[Sent]:
+    """Send `actions` in chunks of at most `chunk_size` documents and `max_chunk_bytes`; yield one
+    `Sent` per document as its chunk completes (in completion order, not input order).
+
+    At most `concurrency` chunks are in flight, so at most ``concurrency + 1`` are held in memory.
+    `stamp` is added to each source as ``indexed_at``. Re-sends are counted in `stats`. If the input
+    raises, the chunks in flight are finished and their outcomes yielded before the error goes on;
+    if the server stays unreachable, the same, then `BulkInterrupted`.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk size must be at least 1, got {chunk_size}")
+    sender = _Sender(client, policy or RetryPolicy(), stamp)
+    return _stream(sender, actions, chunk_size, max_chunk_bytes, max(1, concurrency), stats or SendStats())
 
 
-class SendOptions(TypedDict, total=False):
-    """How `load` sends (its keyword arguments), for the functions that pass them on to it."""
+def _stream(
+    sender: _Sender,
+    actions: Iterable[BulkAction],
+    chunk_size: int,
+    max_chunk_bytes: int,
+    width: int,
+    stats: SendStats,
+) -> Iterator[Sent]:
+    inflight: set[Future[_Chunk]] = set()
+    interrupted: list[str] = []
 
-    dead_letter: str | os.PathLike[str] | None
-    chunk_size: int
-    max_chunk_bytes: int
-    concurrency: int
-    policy: RetryPolicy | None
-    progress: Callable[[LoadReport], None] | None
-    dry_run: str | os.PathLike[str] | None
+    def finished(block: bool) -> Iterator[Sent]:
+        if block:
+            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+        else:
+            done = {f for f in inflight if f.done()}
+        for future in done:
+            inflight.discard(future)
+            chunk = future.result()
+            if chunk.interrupted is not None:
+                interrupted.append(chunk.interrupted)
+            yield from chunk.outcomes(stats)
 
-
-class LoadOptions(SendOptions, total=False):
-    """`load`'s keyword arguments but `report` and `checkpoint` (which its callers read too)."""
-
-    indices: Sequence[str]
-    on_article_done: Callable[[str], None] | None
-    stamp: bool
+    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="bulk") as pool:
+        try:
+            for chunk in _chunks(actions, sender, chunk_size, max_chunk_bytes):
+                while len(inflight) >= width:
+                    yield from finished(block=True)
+                if interrupted:
+                    break
+                inflight.add(pool.submit(sender.send, chunk))
+                yield from finished(block=False)
+                if interrupted:
+                    break
+        except GeneratorExit:  # the consumer stopped: let the chunks in flight end, unseen
+            wait(inflight)
+            raise
+        except BaseException:  # the input failed: what was sent is still reported before the error
+            while inflight:
+                yield from finished(block=True)
+            raise
+        while inflight:
+            yield from finished(block=True)
+    if interrupted:
+        raise BulkInterrupted(interrupted[0])

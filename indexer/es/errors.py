@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from indexer.es.bulk import LoadReport
+    from indexer.es.load import LoadReport
 
 
 class StoreError(Exception):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from indexer.documents import BulkAction
 from indexer.es.client import _translate_errors
+from indexer.es.documents import BulkAction
 from indexer.es.errors import StoreError
 
 if TYPE_CHECKING:

@@ -95,10 +95,10 @@ def measure(
 ) -> dict[str, Any]:
     """The model in `folder` on a held-out split (the metric and the calibration table) and on a
     held-out pronoun set: (labels, the split whose texts they index)."""
-    from indexer.articles import iter_articles
     from indexer.evaluate import load_gold, load_referents, matched_predictions, score
     from indexer.extract.engine import Extractor, load_pipeline
     from indexer.model import Article
+    from indexer.reading.articles import iter_articles
     from indexer.training.referents import resolution_accuracy
     from indexer.training.train import calibration_table
 

@@ -30,20 +30,19 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from indexer.articles import scalar
 from indexer.dates import normalize_date
-from indexer.documents import BulkAction, article_document_from_records, quote_document, stamped
-from indexer.es.bulk import LoadReport
 from indexer.es.client import _translate_errors, client_url, describe_error
+from indexer.es.documents import BulkAction, article_document_from_records, quote_document, stamped
 from indexer.es.errors import StoreError
 from indexer.es.indices import MAPPINGS_DIR, ensure_indices, template_body
-from indexer.es.load import load
+from indexer.es.load import LoadReport, load
 from indexer.model import EXTRACTOR_VERSION, Article
+from indexer.reading.articles import scalar
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
 
-    from indexer.es.bulk import SendOptions
+    from indexer.es.load import SendOptions
     from indexer.extract.engine import ArticleResult
 
 __all__ = ["EnrichError", "EnrichReport", "SourceFields", "enrich", "iter_source", "parse_query"]
@@ -289,9 +288,9 @@ def enrich(
                 source = hit.get("_source") or {}
                 text = _get(source, fields.text)
                 if not isinstance(text, str) or not text.strip():
-                    report.articles_failed += 1
-                    report.problem(
-                        f"{source_index}/{hit['_id']}: no text in field {fields.text!r} (check --text-field)"
+                    report.article_failed(
+                        f"{source_index}/{hit['_id']}",
+                        f"no text in field {fields.text!r} (check --text-field)",
                     )
                     continue
                 text_hash = text_sha1(text)
@@ -327,8 +326,7 @@ def enrich(
                 while acked.ready:
                     yield acked.ready.popleft()
                 if result.error is not None:
-                    report.articles_failed += 1
-                    report.problem(f"{result.article.origin}: {result.error}")
+                    report.article_failed(result.article.origin, result.error)
                     continue
                 records = result.records()
                 docs = [_quote_doc(r, item, stamp) for r in records]

@@ -20,7 +20,7 @@ Groups are the connected parts of the "same quote" relation. Each quote gets its
 `cluster_size` (quotes), `cluster_articles`, `cluster_outlets` (distinct outlets), `first_seen` (the
 earliest publication date) and `is_first` (true on the earliest quote, undated quotes coming last).
 
-Like the name merge (`indexer.canonical`), the pass depends only on what is indexed: it updates
+Like the name merge (`indexer.es.canonical`), the pass depends only on what is indexed: it updates
 only the documents whose fields differ from what it computes, so a second pass changes nothing,
 and a later load that adds a pickup or removes a quote re-forms the groups it touches.
 
@@ -39,13 +39,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from indexer.documents import BulkAction
+from indexer.es.documents import BulkAction
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
     from typing_extensions import Unpack
 
-    from indexer.es.bulk import SendOptions
+    from indexer.es.load import SendOptions
     from indexer.store import LoadReport
 
 __all__ = ["CLUSTER_FIELDS", "ClusterReport", "cluster_quotes", "plan_clusters", "same_quote", "words"]
@@ -239,7 +239,7 @@ def cluster_quotes(client: Elasticsearch, quotes: str, **load_options: Unpack[Se
     """Group the quotes of the `quotes` alias (see the module docstring) and write what changed."""
     import time
 
-    from indexer.enrich import iter_source
+    from indexer.es.enrich import iter_source
     from indexer.store import LoadReport, load
 
     started = time.monotonic()

@@ -1,7 +1,7 @@
 """Article records in the formats read: a JSON object, a JSON list, JSON Lines, an HTML page; and the
 byte checks every file passes first (binary formats, UTF-16, UTF-8 decoding that names the byte).
 
-`indexer.articles` finds the files and calls these; each function returns an `Article` or a
+`indexer.reading.articles` finds the files and calls these; each function returns an `Article` or a
 `ReadFailure` with a one-line reason, never raises for bad input.
 """
 

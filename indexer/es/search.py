@@ -1,5 +1,5 @@
 """Search the attribution index: full-text quotes with filters, the most quoted speakers, reused
-quotes and the anonymous-source summary. The queries themselves are built in `indexer.queries`.
+quotes and the anonymous-source summary. The queries themselves are built in `indexer.es.queries`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from indexer.queries import (
+from indexer.es.queries import (
     ANONYMOUS_TYPES,
     QUOTE_TYPES,
     QuoteFilter,
@@ -208,7 +208,7 @@ def iter_quotes(
     without query text). Pages beyond the first go through a point in time and ``search_after``, so
     any number of quotes can be read, past Elasticsearch's window of 10,000, in a consistent view.
 
-    With `collapse`, each quote cluster (`indexer.clusters`) is shown once, by its best quote, and
+    With `collapse`, each quote cluster (`indexer.es.clusters`) is shown once, by its best quote, and
     the total counts clusters; collapsed results come in one request of at most `COLLAPSE_WINDOW`.
     """
     from elasticsearch import ApiError, TransportError
@@ -344,7 +344,7 @@ def reused_quotes(
     client: Elasticsearch, top: int = 20, where: QuoteFilter | None = None, index: str = "quotes"
 ) -> list[dict[str, Any]]:
     """The quotes run most often (by articles, then outlets), each by its first appearance: the
-    quote document with ``is_first`` of each cluster of two quotes or more (`indexer.clusters`)
+    quote document with ``is_first`` of each cluster of two quotes or more (`indexer.es.clusters`)
     whose first appearance matches `where`."""
     if top < 1:
         raise SearchError(f"--top must be at least 1, got {top}")

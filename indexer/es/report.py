@@ -1,8 +1,8 @@
 """A self-contained HTML report of an index: the dashboard's panels without Kibana.
 
 Each chart is one Lens visualization of the shipped Kibana objects: its aggregation comes from
-`indexer.kibana.panel_queries`, the same code the Kibana tests check, run under the report's
-filter (`indexer.search.build_query`). The charts are Vega-Lite specifications built with altair;
+`indexer.es.kibana.panel_queries`, the same code the Kibana tests check, run under the report's
+filter (`indexer.es.search.build_query`). The charts are Vega-Lite specifications built with altair;
 `vl-convert-python` inlines the Vega, Vega-Lite and vega-embed JavaScript into the page (so the file
 opens with no network) and draws the PNGs.
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from indexer import kibana
-from indexer.search import QuoteFilter, QuoteView, SearchError, build_query, search_quotes
+from indexer.es import kibana
+from indexer.es.search import QuoteFilter, QuoteView, SearchError, build_query, search_quotes
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from indexer.documents import BulkAction
+from indexer.es.documents import BulkAction
 from indexer.model import speaker_id
 from indexer.names import fold_name
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
     from typing_extensions import Unpack
 
-    from indexer.es.bulk import SendOptions
+    from indexer.es.load import SendOptions
     from indexer.store import LoadReport
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -133,7 +133,7 @@ def merge_speakers(
     **load_options: Unpack[SendOptions],
 ) -> MergeReport:
     """Give every person the collection's name for them (see the module docstring)."""
-    from indexer.enrich import iter_source
+    from indexer.es.enrich import iter_source
     from indexer.store import LoadReport, load
 
     client.indices.refresh(index=quotes)

@@ -7,12 +7,12 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from indexer.articles import ReadFailure
+    from indexer.reading.articles import ReadFailure
 
 
 def iter_records(paths: Sequence[str]) -> Iterator[dict[str, Any] | ReadFailure]:
     """Records from JSON Lines files written by `quotes extract`, streamed; bad lines are failures."""
-    from indexer.articles import ReadFailure
+    from indexer.reading.articles import ReadFailure
 
     for path in paths:
         try:

@@ -47,11 +47,12 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any, BinaryIO, TextIO
 
-from indexer.formats import (
+from indexer.model import Article
+from indexer.reading.formats import (
     EMPTY,
     HEAD_BYTES,
     NotUtf8,
@@ -66,12 +67,10 @@ from indexer.formats import (
     scalar,
     split_authors,
 )
-from indexer.model import Article
 
 __all__ = [
     "KNOWN_EXTENSIONS",
     "ReadFailure",
-    "ReadNotes",
     "Unsupported",
     "content_id",
     "iter_articles",
@@ -97,29 +96,6 @@ class Unsupported:
 
     def __str__(self) -> str:
         return self.origin
-
-
-@dataclass
-class ReadNotes:
-    """What a run notes about its input besides failures: files of types not read, and publication
-    dates kept as text; a count and the first few of each (shared by the summaries of extract and index)."""
-
-    unsupported: int = 0  # files inside folders of a type not read (story.xml)
-    unsupported_examples: list[str] = field(default_factory=list)
-    dates_unread: int = 0  # publication dates kept as text (article.published_text)
-    dates_unread_examples: list[str] = field(default_factory=list)
-
-    EXAMPLES = 3
-
-    def skip_unsupported(self, item: Unsupported) -> None:
-        self.unsupported += 1
-        if len(self.unsupported_examples) < self.EXAMPLES:
-            self.unsupported_examples.append(item.origin)
-
-    def date_unread(self, article: Article) -> None:
-        self.dates_unread += 1
-        if len(self.dates_unread_examples) < self.EXAMPLES:
-            self.dates_unread_examples.append(f"{article.origin or article.id} {article.published_text!r}")
 
 
 # --------------------------------------------------------------------------- ids

@@ -2,7 +2,7 @@
 
 Pure functions, no I/O. A quote document is the record of `quotes extract` (see
 `Attribution.to_dict`) plus `speaker.name_folded`, `speaker.name_in_article` and `speaker.merged`
-(see `indexer.canonical`); its `_id` is the record's `quote_id`, which is
+(see `indexer.es.canonical`); its `_id` is the record's `quote_id`, which is
 derived from the article id and the content offsets, so sending the same record twice overwrites
 the same document instead of adding a second one. Nothing time-dependent goes into a document
 here (the loader may stamp `indexed_at` when it sends), so the same input always gives the same
