@@ -3,6 +3,7 @@ over the whole collection (one name per person, quote clusters)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -124,44 +125,49 @@ def collection_passes(client: Any, quotes: str, articles: str | None, names: boo
 def cluster_quotes(client: Any, quotes: str) -> bool:
     """Group the same quote run by several articles; see indexer.es.clusters. Prints what it did."""
     from indexer.es.clusters import cluster_quotes as run
-    from indexer.store import LoadInterrupted, StoreError
 
-    try:
-        done = run(client, quotes)
-    except (LoadInterrupted, StoreError) as exc:
-        raise fail(f"grouping repeated quotes: {exc}") from None
-    typer.echo(
-        f"quote clusters: {done.clusters} ({done.reused} run more than once, largest {done.largest})  "
-        f"quotes updated: {done.load.indexed}",
-        err=True,
+    return _collection_pass(
+        "grouping repeated quotes",
+        lambda: run(client, quotes),
+        lambda done: (
+            f"quote clusters: {done.clusters} ({done.reused} run more than once, largest {done.largest})  "
+            f"quotes updated: {done.load.indexed}"
+        ),
+        "quotes kept their previous cluster fields",
     )
-    if done.load.documents_failed:
-        typer.echo(f"  {done.load.documents_failed} quotes kept their previous cluster fields:", err=True)
-        print_problems(done.load, done.load.dead_letter)
-    return done.load.documents_failed == 0
 
 
 def merge_speaker_names(client: Any, quotes: str, articles: str | None) -> bool:
     """One name per person across the collection ("Trump" -> "Donald Trump"); see indexer.es.canonical.
     Prints what it did; False if a document could not be updated."""
     from indexer.es.canonical import merge_speakers
+
+    return _collection_pass(
+        "merging speaker names",
+        lambda: merge_speakers(client, quotes, articles),
+        lambda done: (
+            f"speaker names merged across articles: {done.names}  quotes renamed: {done.load.indexed}  "
+            f"articles updated: {done.load.articles_indexed}"
+        ),
+        "documents kept their article's own speaker name",
+    )
+
+
+def _collection_pass(doing: str, run: Callable[[], Any], line: Callable[[Any], str], kept: str) -> bool:
+    """Run one pass over the collection (its result has a `load` report), print its line and the
+    documents it could not update; False if there were any."""
     from indexer.store import LoadInterrupted, StoreError
 
     try:
-        done = merge_speakers(client, quotes, articles)
+        done = run()
     except (LoadInterrupted, StoreError) as exc:
-        raise fail(f"merging speaker names: {exc}") from None
-    typer.echo(
-        f"speaker names merged across articles: {done.names}  quotes renamed: {done.load.indexed}  "
-        f"articles updated: {done.load.articles_indexed}",
-        err=True,
-    )
-    if done.load.documents_failed:
-        typer.echo(
-            f"  {done.load.documents_failed} documents kept their article's own speaker name:", err=True
-        )
+        raise fail(f"{doing}: {exc}") from None
+    typer.echo(line(done), err=True)
+    failed = done.load.documents_failed
+    if failed:
+        typer.echo(f"  {failed} {kept}:", err=True)
         print_problems(done.load, done.load.dead_letter)
-    return done.load.documents_failed == 0
+    return bool(failed == 0)
 
 
 # --------------------------------------------------------------------------- commands

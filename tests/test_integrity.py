@@ -440,6 +440,15 @@ def test_show_prints_the_quote_in_its_paragraph(es: Any, tmp_path: Path) -> None
 DEV_TEXT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "polnear-dev" / "text"
 
 
+def _as_from_a_terminal() -> None:
+    """In the child before exec: Ctrl-C handled by default, as a shell gives a foreground command.
+
+    A test run started in the background (``pytest &``) ignores SIGINT, and its children inherit that."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt_when(process: Any, ready: Any, timeout: float = 120) -> float:
     """Wait until `ready()`, then Ctrl-C the process group as a terminal does; seconds to exit."""
     import os
@@ -470,6 +479,7 @@ def test_ctrl_c_on_extract_ends_at_once_and_keeps_complete_lines(tmp_path: Path)
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_as_from_a_terminal,
     )
     took = _interrupt_when(process, lambda: out.exists() and out.stat().st_size > 0)
     stderr = process.stderr.read() if process.stderr else ""
@@ -504,6 +514,7 @@ def test_ctrl_c_on_index_says_how_to_resume(es: Any, tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_as_from_a_terminal,
     )
     took = _interrupt_when(process, lambda: ck.exists() and ck.stat().st_size > 0)
     stderr = process.stderr.read() if process.stderr else ""

@@ -26,15 +26,19 @@ import signal
 import threading
 import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from indexer.extract.text import KEY as TEXT_KEY
 from indexer.extract.text import plain_spaces
 from indexer.model import DEFAULT_MODEL, Article, Attribution
+
+B = TypeVar("B")
+F = TypeVar("F")
+T = TypeVar("T")
 
 CHUNK_CHARS = 20_000
 BATCH_CHARS = 40_000  # text per batch sent to a worker; fixed, so batches do not depend on the worker count
@@ -289,6 +293,27 @@ def _batches(articles: Iterable[Article]) -> Iterator[list[tuple[Article, int, _
         yield batch
 
 
+def windowed(
+    batches: Iterable[B],
+    submit: Callable[[B], F],
+    limit: int,
+    finish: Callable[[B, F], Iterator[T]],
+) -> Iterator[T]:
+    """Submit each batch as it comes, keep at most `limit` in flight, and yield what `finish(batch,
+    future)` yields, in submission order. If the caller stops early, what is still queued is cancelled."""
+    window: deque[tuple[B, F]] = deque()
+    try:
+        for batch in batches:
+            window.append((batch, submit(batch)))
+            while len(window) > limit:
+                yield from finish(*window.popleft())
+        while window:
+            yield from finish(*window.popleft())
+    finally:
+        for _, future in window:
+            future.cancel()  # type: ignore[attr-defined]  # concurrent.futures and Dask futures both have it
+
+
 _worker_runner: _Runner | None = None
 
 
@@ -434,24 +459,18 @@ class Extractor:
         if self._pool is None:
             self._pool = self._start_pool()
         pool = self._pool
-        window: deque[tuple[list[tuple[Article, int, _Item]], Future[list[_Outcome]]]] = deque()
 
-        def collect() -> Iterator[tuple[Article, int, list[_Outcome]]]:
-            batch, future = window.popleft()
+        def finish(
+            batch: list[tuple[Article, int, _Item]], future: Future[list[_Outcome]]
+        ) -> Iterator[tuple[Article, int, list[_Outcome]]]:
             for (article, n, item), outcome in zip(batch, future.result(), strict=True):
                 self.chars_done += len(item[1])
                 yield article, n, [outcome]
 
-        try:
-            for batch in _batches(articles):
-                window.append((batch, pool.submit(_run_in_worker, [item for _, _, item in batch])))
-                while len(window) > 2 * self.workers:
-                    yield from collect()
-            while window:
-                yield from collect()
-        finally:
-            for _, future in window:  # the caller stopped early: drop what is still queued
-                future.cancel()
+        def submit(batch: list[tuple[Article, int, _Item]]) -> Future[list[_Outcome]]:
+            return pool.submit(_run_in_worker, [item for _, _, item in batch])
+
+        yield from windowed(_batches(articles), submit, 2 * self.workers, finish)
 
     def _merged(self, stream: Iterable[tuple[Article, int, list[_Outcome]]]) -> Iterator[ArticleResult]:
         """One result per article from the outcomes of its items (consecutive in the stream)."""

@@ -18,17 +18,16 @@ flat, and yields the outcomes in input order, so the output is byte-identical to
 from __future__ import annotations
 
 import contextlib
-from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from indexer.extract.engine import _batches, _Item, _Outcome, _Runner, all_cores, load_pipeline
+from indexer.extract.engine import _batches, _Item, _Outcome, _Runner, all_cores, load_pipeline, windowed
 from indexer.model import Article
 
 if TYPE_CHECKING:
-    from distributed import Client, Future
+    from distributed import Client
 
 __all__ = ["RETRIES", "DaskBackend", "DaskError"]
 
@@ -152,11 +151,9 @@ class DaskBackend:
         return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
 
     def outcomes(self, articles: Iterable[Article]) -> Iterator[tuple[Article, int, list[_Outcome]]]:
-        window: deque[tuple[list[tuple[Article, int, _Item]], Future]] = deque()
-        limit = IN_FLIGHT_PER_THREAD * self.threads()
-
-        def collect() -> Iterator[tuple[Article, int, list[_Outcome]]]:
-            batch, future = window.popleft()
+        def finish(
+            batch: list[tuple[Article, int, _Item]], future: Any
+        ) -> Iterator[tuple[Article, int, list[_Outcome]]]:
             try:
                 results: list[_Outcome] = future.result()
             except Exception as exc:  # every retry failed: the batch's articles are reported, the run goes on
@@ -171,20 +168,13 @@ class DaskBackend:
                 self.chars_done += len(item[1])
                 yield article, n, [outcome]
 
-        try:
-            for batch in _batches(articles):
-                items = [item for _, _, item in batch]
-                future = self.client.submit(
-                    _run_batch, items, self.model, self.choice, self.batch_size, retries=RETRIES, pure=False
-                )
-                window.append((batch, future))
-                while len(window) > limit:
-                    yield from collect()
-            while window:
-                yield from collect()
-        finally:
-            for _, future in window:  # the caller stopped early: drop what is still queued
-                future.cancel()
+        def submit(batch: list[tuple[Article, int, _Item]]) -> Any:
+            items = [item for _, _, item in batch]
+            return self.client.submit(
+                _run_batch, items, self.model, self.choice, self.batch_size, retries=RETRIES, pure=False
+            )
+
+        yield from windowed(_batches(articles), submit, IN_FLIGHT_PER_THREAD * self.threads(), finish)
 
     def close(self) -> None:
         self.client.close()
