@@ -84,12 +84,14 @@ def print_read_notes(summary: RunSummary) -> None:
         typer.echo(dates_line(summary.dates_unread, summary.dates_unread_examples), err=True)
 
 
-def print_problems(summary: RunSummary, dead_letter: str | None = None) -> None:
-    """The failures of a run (the first few, then how many more) and where the refused documents are."""
-    for problem in summary.problems[:MAX_PROBLEMS_SHOWN]:
+def print_problems(
+    summary: RunSummary, dead_letter: str | None = None, shown: int = MAX_PROBLEMS_SHOWN
+) -> None:
+    """The failures of a run (the first `shown`, then how many more) and where the refused documents are."""
+    for problem in summary.problems[:shown]:
         typer.echo(f"  failed: {problem}", err=True)
-    if summary.problem_count > MAX_PROBLEMS_SHOWN:
-        typer.echo(f"  ... and {summary.problem_count - MAX_PROBLEMS_SHOWN} more", err=True)
+    if summary.problem_count > shown:
+        typer.echo(f"  ... and {summary.problem_count - shown} more", err=True)
     if dead_letter:
         typer.echo(f"refused documents (with the reason) are in {dead_letter}", err=True)
 
@@ -202,4 +204,5 @@ def print_extract_summary(summary: RunSummary) -> None:
         err=True,
     )
     print_read_notes(summary)
-    print_problems(summary)
+    # every failed article that was kept, as extract has always listed them
+    print_problems(summary, shown=len(summary.problems))

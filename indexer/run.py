@@ -96,11 +96,9 @@ def articles_of(
     stdin: TextIO | BinaryIO | None = None,
     id_root: str | None = None,
     ignore: Sequence[str] = (),
-    done: Container[str] | None = None,
 ) -> Iterator[Article]:
     """The articles to extract from `paths` (not the files in `ignore`), selected as by `select`."""
-    items = iter_articles(paths, stdin=stdin, id_root=id_root, ignore=ignore)
-    return select(items, summary, shard=shard, done=done)
+    return select(iter_articles(paths, stdin=stdin, id_root=id_root, ignore=ignore), summary, shard=shard)
 
 
 def extracted(results: Iterable[ArticleResult], summary: RunSummary) -> Iterator[ArticleResult]:

@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypedDict
 
-from indexer.es.bulk import BulkInterrupted, RetryPolicy, SendStats, _dumps, stream_bulk
+from indexer.es.bulk import BulkInterrupted, RetryPolicy, SendStats, Sent, _dumps, stream_bulk
 from indexer.es.client import _error_reason, _translate_errors, client_url, describe_error
 from indexer.es.documents import BulkAction, bulk_actions, record_actions
 from indexer.es.errors import LoadInterrupted, StoreError
@@ -254,6 +254,31 @@ def load(
     stamp_value = datetime.now(timezone.utc).isoformat(timespec="milliseconds") if stamp else None
     dead = _DeadLetter(dead_letter)
     tracker = _Tracker()
+
+    def acknowledged(action: BulkAction) -> None:
+        if action.kind == "quote":
+            report.indexed += 1
+        else:
+            report.articles_indexed += 1
+        if tracker.settle(action, True):
+            report.articles_done += 1
+            if checkpoint is not None:
+                checkpoint.mark(action.article_id)
+            if on_article_done is not None:
+                on_article_done(action.article_id)
+
+    def refused(sent: Sent) -> None:
+        action = sent.action
+        if action.kind == "quote":
+            report.failed += 1
+        else:
+            report.articles_dead += 1
+        dead.write(action, sent.status, sent.error)
+        report.dead_letter = str(dead.path) if dead.path is not None else None
+        reason = _error_reason(sent.error)
+        report.problem(f"{action.kind} {action.id} (article {action.article_id}): {reason}")
+        tracker.settle(action, False)
+
     stream = stream_bulk(
         client,
         _counted(actions, report, tracker),
@@ -266,31 +291,15 @@ def load(
     )
     try:
         with _RefreshPaused(client, indices, report):
-            for sent in stream:
-                action = sent.action
+            for n, sent in enumerate(stream, 1):
                 if sent.ok:
-                    if action.kind == "quote":
-                        report.indexed += 1
-                    else:
-                        report.articles_indexed += 1
-                    if tracker.settle(action, True):
-                        report.articles_done += 1
-                        if checkpoint is not None:
-                            checkpoint.mark(action.article_id)
-                        if on_article_done is not None:
-                            on_article_done(action.article_id)
+                    acknowledged(sent.action)
                 else:
-                    if action.kind == "quote":
-                        report.failed += 1
-                    else:
-                        report.articles_dead += 1
-                    dead.write(action, sent.status, sent.error)
-                    report.dead_letter = str(dead.path) if dead.path is not None else None
-                    reason = _error_reason(sent.error)
-                    report.problem(f"{action.kind} {action.id} (article {action.article_id}): {reason}")
-                    tracker.settle(action, False)
-                if progress is not None:
+                    refused(sent)
+                if progress is not None and n % chunk_size == 0:  # about once a chunk, as it is sent
                     progress(report)
+            if progress is not None:
+                progress(report)
     except BulkInterrupted as exc:
         raise LoadInterrupted(
             f"Elasticsearch at {client_url(client)} stopped answering ({exc.reason}); "
