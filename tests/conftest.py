@@ -1,4 +1,6 @@
-"""Shared fixtures: a real Elasticsearch node for the tests that need one.
+"""Shared fixtures: a real Elasticsearch node for the tests that need one, and what several test
+modules read: indices built through the CLI (`wire`, `samples_and_wire`), a source index for
+`quotes enrich` (`news_source`) and a stand-in for Kibana's import API (`stand_in`).
 
 `es_url` is ``ELASTICSEARCH_URL`` when set, else a local node started with `indexer.esnode` on a
 free port with a temporary data folder, stopped at the end of the session. If it cannot start,
@@ -197,3 +199,150 @@ def write_corpus(path: Path, n: int) -> Path:
         for i in range(n):
             f.write(json.dumps({"id": f"d{i:04d}", "text": texts[i % len(texts)]}) + "\n")
     return path
+
+
+# --------------------------------------------------------------------------- indices several modules read
+
+FIRST_RUN = "2026-05-05T08:00:00Z"  # tests/wire/: the wire's own copy; the pickups are later
+
+
+@pytest.fixture(scope="session")
+def wire(es_client: Any, es_url: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """tests/wire/ indexed through the CLI (the cluster pass runs after the load); the alias and its
+    quotes. Read by the quote-cluster tests and by `quotes reused` / `search --collapse`."""
+    from tests.clihelp import WIRE, invoke
+
+    alias = f"t-wire-{uuid.uuid4().hex[:8]}"
+    result = invoke("index", WIRE, "--es-url", es_url, "--index", alias)
+    assert result.exit_code == 0, result.output
+    assert "quote clusters: " in result.stderr
+    hits = es_client.search(index=alias, size=100, query={"match_all": {}}).body["hits"]["hits"]
+    yield alias, [dict(h["_source"], _id=h["_id"]) for h in hits]
+    drop_aliases(es_client, alias, f"{alias}-articles")
+
+
+@pytest.fixture(scope="session")
+def samples_and_wire(es_client: Any, es_url: str) -> Iterator[str]:
+    """samples/ and tests/wire/ indexed through the CLI, as a user does; the alias (for `quotes report`)."""
+    from tests.clihelp import SAMPLES, WIRE, invoke
+
+    alias = f"t-report-{uuid.uuid4().hex[:8]}"
+    result = invoke("index", SAMPLES, WIRE, "--es-url", es_url, "--index", alias)
+    assert result.exit_code == 0, result.output
+    es_client.indices.refresh(index=alias)
+    yield alias
+    drop_aliases(es_client, alias, f"{alias}-articles")
+
+
+# --------------------------------------------------------------------------- a source index for `enrich`
+
+QUIET = "The museum reopened on Tuesday after a two-year renovation. Visitors queued around the block."
+SOURCE_MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "body": {"type": "text"},
+        "headline": {"type": "text"},
+        "pub_date": {"type": "date"},
+        "link": {"type": "keyword"},
+        "site": {"type": "keyword"},
+        "section": {"type": "keyword"},
+    },
+}
+
+
+def _sample_docs() -> dict[str, dict[str, Any]]:
+    """Source documents by _id: the samples and one article without quotes."""
+    from indexer.model import Article
+    from indexer.reading.articles import Unsupported, iter_articles
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    docs: dict[str, dict[str, Any]] = {}
+    for article in iter_articles([str(samples)], id_root=str(samples)):
+        if isinstance(article, Unsupported):
+            continue  # samples/README.md
+        assert isinstance(article, Article)
+        doc = {"body": article.text, "headline": article.title, "section": "city"}
+        if article.published_at:
+            doc["pub_date"] = article.published_at
+        if article.url:
+            doc["link"] = article.url
+        if article.outlet:
+            doc["site"] = article.outlet
+        key = article.id if "/" not in article.id else Path(article.origin).stem  # the HTML's id is its URL
+        docs[f"doc-{key}"] = doc
+    docs["doc-quiet"] = {"body": QUIET, "headline": "Museum reopens", "section": "culture"}
+    return docs
+
+
+@pytest.fixture
+def news_source(es_client: Any) -> Iterator[tuple[str, str, dict[str, dict[str, Any]]]]:
+    """A fresh source index with the sample articles, and a fresh quotes alias: (index, alias, docs)."""
+    index = f"t-news-{uuid.uuid4().hex[:8]}"
+    alias = f"t-enrich-{uuid.uuid4().hex[:8]}"
+    docs = _sample_docs()
+    es_client.indices.create(index=index, mappings=SOURCE_MAPPING, settings={"number_of_replicas": 0})
+    for doc_id, doc in docs.items():
+        es_client.index(index=index, id=doc_id, document=doc)
+    es_client.indices.refresh(index=index)
+    yield index, alias, docs
+    es_client.indices.delete(index=index, ignore_unavailable=True)
+    drop_aliases(es_client, alias, f"{alias}-articles")
+
+
+# --------------------------------------------------------------------------- a stand-in for Kibana
+
+
+class StandInKibana:
+    """NOT Kibana: a local HTTP server that records requests and replies with the given statuses."""
+
+    def __init__(self, statuses: list[int]) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict[str, Any]] = []
+        self.statuses = statuses
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                owner.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                status = owner.statuses.pop(0) if owner.statuses else 200
+                if status == 200:
+                    answer: dict[str, Any] = {"success": True, "successCount": 8, "errors": []}
+                else:
+                    answer = {"statusCode": status, "error": "x", "message": f"stand-in says {status}"}
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stand_in() -> Iterator[Callable[..., StandInKibana]]:
+    """`stand_in(statuses)`: start a `StandInKibana` (answering `statuses` first, then 200); all are
+    stopped after the test."""
+    servers: list[StandInKibana] = []
+
+    def start(statuses: list[int] | None = None) -> StandInKibana:
+        server = StandInKibana(list(statuses or []))
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()

@@ -1,4 +1,4 @@
-"""The `quotes` command driven through typer's CliRunner: `extract` and `evaluate`, and the help.
+"""`quotes extract` and `quotes evaluate` through typer's CliRunner, and the help.
 
 Article text written here is made up; the evaluation test copies a few PolNeAR dev articles from
 ../shared into tmp_path only (never into the repository).
@@ -6,6 +6,7 @@ Article text written here is made up; the evaluation test copies a few PolNeAR d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -14,28 +15,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from cli.main import app
 from indexer.extract.engine import Extractor
 from indexer.model import Article
 from indexer.reading.articles import content_id, iter_articles
+from tests.clihelp import (
+    DEV_TEXT,
+    QUOTES,
+    ROOT,
+    SAMPLES,
+    STORY_A,
+    STORY_B,
+    as_from_a_terminal,
+    interrupt_when,
+    invoke,
+    jsonl,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "samples"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 POLNEAR_DEV = SHARED_EVAL / "polnear-dev"
 REFERENCE_SCORER = SHARED_EVAL / "score_polnear.py"
-
-runner = CliRunner()
-
-
-def invoke(*args: str, stdin: str | None = None) -> Result:
-    return runner.invoke(app, list(args), input=stdin)
-
-
-def jsonl(text: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def failed_lines(result: Result) -> list[str]:
@@ -200,6 +200,108 @@ def test_extract_shards_do_not_share_articles(tmp_path: Path) -> None:
     assert not articles(first) & articles(second)
 
 
+def test_two_articles_under_one_id_are_an_error_naming_both(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text(STORY_A, encoding="utf-8")
+    (tmp_path / "x.text").write_text(STORY_B, encoding="utf-8")
+    result = invoke("extract", str(tmp_path), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert "x.txt: id 'x' is also the id of" in result.stderr and "x.text" in result.stderr
+
+
+def test_unsupported_files_are_counted_and_named(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text(STORY_A, encoding="utf-8")
+    (tmp_path / "story.xml").write_text("<story>Not read.</story>", encoding="utf-8")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 binary")
+    (tmp_path / "notes.text").write_text(STORY_B, encoding="utf-8")
+    (tmp_path / "README").write_text("About this folder.", encoding="utf-8")  # no extension: not read
+    result = invoke("extract", str(tmp_path), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 0, result.output
+    assert "articles read: 2" in result.stderr  # the output file inside the folder is not read back
+    assert "skipped (unsupported): 3, e.g. README, scan.pdf, story.xml" in result.stderr
+
+
+def test_a_run_that_reads_nothing_exits_non_zero(tmp_path: Path) -> None:
+    (tmp_path / "story.xml").write_text("<story>Not read.</story>", encoding="utf-8")
+    result = invoke("extract", str(tmp_path), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert "skipped (unsupported): 1, e.g. story.xml" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == f"error: no articles read from {tmp_path}"
+
+
+@pytest.mark.parametrize("where", ["-o", "stdout"])
+def test_a_full_disk_is_one_line(where: str, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY_A, encoding="utf-8")
+    args = [str(QUOTES), "extract", str(tmp_path / "a.txt")]
+    with open("/dev/full", "w") as full:
+        if where == "-o":
+            done = subprocess.run([*args, "-o", "/dev/full"], capture_output=True, text=True, timeout=300)
+        else:
+            done = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("error: cannot write")
+    assert "No space left on device; the output is incomplete" in done.stderr
+
+
+def test_ctrl_c_on_extract_ends_at_once_and_keeps_complete_lines(tmp_path: Path) -> None:
+    if not DEV_TEXT.is_dir():
+        pytest.fail(f"{DEV_TEXT} is missing: the shared folder must sit beside the clone")
+    out = tmp_path / "q.jsonl"
+    process = subprocess.Popen(
+        [str(QUOTES), "extract", str(DEV_TEXT), "-o", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=as_from_a_terminal,
+    )
+    took = interrupt_when(process, lambda: out.exists() and out.stat().st_size > 0)
+    stderr = process.stderr.read() if process.stderr else ""
+    assert process.returncode == 130, stderr
+    assert took < 3, f"{took:.1f} s to stop"
+    assert "interrupted: the attributions of the" in stderr and "Traceback" not in stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines and all(json.loads(line)["quote_id"] for line in lines)  # every line complete
+
+
+def test_extract_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    quotes = str(QUOTES)
+    (tmp_path / "a.txt").write_text(STORY_A, encoding="utf-8")
+    quiet = subprocess.run(
+        [quotes, "extract", str(tmp_path / "a.txt"), "-o", os.devnull], capture_output=True, text=True
+    )
+    assert quiet.stderr.splitlines() == ["articles read: 1  attributions: 2  articles failed: 0"] or (
+        quiet.stderr.startswith("articles read: 1") and quiet.stderr.count("\n") == 1
+    )
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [quotes, "extract", str(DEV_TEXT), "-o", os.devnull, "--workers", "1"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    os.close(follower)
+    seen = b""
+    with contextlib.suppress(OSError):  # EIO once the terminal's other end is closed
+        while chunk := os.read(leader, 65536):  # read as it comes, or the child blocks on a full pty
+            seen += chunk
+    os.close(leader)
+    done = process
+    done.wait(timeout=300)
+    assert done.returncode == 0
+    assert b"MB/s" in seen and b"attributions" in seen  # the live line
+
+
+def test_extract_to_an_unwritable_path_is_a_one_line_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "out.jsonl"
+    result = invoke("extract", str(SAMPLES), "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"error: cannot write {target}: No such file or directory"]
+
+
 # --------------------------------------------------------------------------- evaluate
 
 
@@ -269,8 +371,9 @@ def test_evaluate_bad_prediction_line_names_the_line(small_gold: Path, tmp_path:
     assert f"{pred}:2:" in result.stderr
 
 
-def test_extract_to_an_unwritable_path_is_a_one_line_error(tmp_path: Path) -> None:
-    target = tmp_path / "missing-folder" / "out.jsonl"
-    result = runner.invoke(app, ["extract", str(SAMPLES), "-o", str(target)])
+def test_evaluate_without_gold_or_referents_is_a_one_line_error(tmp_path: Path) -> None:
+    result = invoke("evaluate", "--pred", str(tmp_path / "pred.jsonl"))  # refused before reading it
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == [f"error: cannot write {target}: No such file or directory"]
+    assert result.stderr.strip().splitlines() == [
+        "error: give --gold (a PolNeAR-format folder) or --referents (pronoun labels), or both"
+    ]

@@ -1,4 +1,5 @@
-"""Quote reuse across articles (`indexer.es.clusters`): the comparison (pure) and the pass on a real node.
+"""Quote reuse across articles (`indexer.es.clusters`): the comparison (pure) and the pass on a real node
+(`wire` in conftest.py; `quotes reused` and `search --collapse` are in tests/test_cli_search.py).
 
 tests/wire/ is a self-written wire story carried by three invented outlets: one trims the end of a
 quote and changes the last word of another, one re-punctuates. Its speaker is quoted three times
@@ -7,23 +8,15 @@ with different words.
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from cli.main import app
 from indexer.es import kibana
 from indexer.es.clusters import _Quote, cluster_quotes, plan_clusters, same_quote, words
-from tests.conftest import drop_aliases
-
-WIRE = Path(__file__).resolve().parent / "wire"
-FIRST_RUN = "2026-05-05T08:00:00Z"  # the wire's own copy; the pickups are later
+from tests.clihelp import WIRE, invoke
+from tests.conftest import FIRST_RUN
 
 # --------------------------------------------------------------------------- comparing quotes
 
@@ -90,18 +83,6 @@ def test_the_plan_does_not_depend_on_the_order_quotes_are_read() -> None:
 # --------------------------------------------------------------------------- the pass on the real node
 
 
-@pytest.fixture(scope="module")
-def wire(es_client: Any, es_url: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """tests/wire/ indexed through the CLI (the pass runs after the load); the alias and its quotes."""
-    alias = f"t-wire-{uuid.uuid4().hex[:8]}"
-    result = CliRunner().invoke(app, ["index", str(WIRE), "--es-url", es_url, "--index", alias])
-    assert result.exit_code == 0, result.output
-    assert "quote clusters: " in result.stderr
-    hits = es_client.search(index=alias, size=100, query={"match_all": {}}).body["hits"]["hits"]
-    yield alias, [dict(h["_source"], _id=h["_id"]) for h in hits]
-    drop_aliases(es_client, alias, f"{alias}-articles")
-
-
 @pytest.mark.es
 def test_a_wire_quote_carried_by_three_outlets_is_one_cluster_first_seen_on_the_wire(
     wire: tuple[str, list[dict[str, Any]]],
@@ -142,47 +123,12 @@ def test_a_second_pass_changes_nothing_and_a_rerun_gives_the_same_clusters(
     again = cluster_quotes(es_client, alias)
     assert again.changed == 0 and again.quotes == len(docs)
     assert again.reused == 4 and again.largest == 3
-    result = CliRunner().invoke(app, ["index", str(WIRE), "--es-url", es_url, "--index", alias])
+    result = invoke("index", WIRE, "--es-url", es_url, "--index", alias)
     assert result.exit_code == 0, result.output
     hits = es_client.search(index=alias, size=100, query={"match_all": {}}).body["hits"]["hits"]
     assert {h["_id"]: h["_source"]["quote_cluster"] for h in hits} == {
         d["_id"]: d["quote_cluster"] for d in docs
     }
-
-
-@pytest.mark.es
-def test_quotes_reused_lists_the_most_run_quotes_with_their_first_outlet(
-    wire: tuple[str, list[dict[str, Any]]], es_url: str
-) -> None:
-    alias, _ = wire
-    result = CliRunner().invoke(app, ["reused", "--top", "3", "--json", "--es-url", es_url, "--index", alias])
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(rows) == 3
-    for row in rows:
-        assert (row["articles"], row["outlets"], row["first_outlet"]) == (3, 3, "Coastal Wire")
-        assert row["first_seen"] == FIRST_RUN
-    table = CliRunner().invoke(app, ["reused", "--speaker", "greer", "--es-url", es_url, "--index", alias])
-    assert table.exit_code == 0 and "Our door stays open" in table.stdout and "Oyelaran" not in table.stdout
-
-
-@pytest.mark.es
-def test_search_collapse_shows_each_cluster_once_with_its_outlets(
-    wire: tuple[str, list[dict[str, Any]]], es_url: str
-) -> None:
-    alias, docs = wire
-    args = ["search", "--speaker", "oyelaran", "--es-url", es_url, "--index", alias]
-    plain = CliRunner().invoke(app, [*args, "--format", "json"])
-    collapsed = CliRunner().invoke(app, [*args, "--format", "json", "--collapse"])
-    assert plain.exit_code == 0 and collapsed.exit_code == 0, collapsed.output
-    everything, once = json.loads(plain.stdout), json.loads(collapsed.stdout)
-    hers = {d["quote_cluster"] for d in docs if d["speaker"].get("name") == "Marta Oyelaran"}
-    assert everything["total"] == 3 * len(hers)
-    assert once["total"] == once["shown"] == len(hers)
-    assert sorted(h["quote_cluster"] for h in once["hits"]) == sorted(hers)
-    assert all(h["cluster_outlets"] == 3 for h in once["hits"])
-    table = CliRunner().invoke(app, [*args, "--collapse"], env={"COLUMNS": "300"})
-    assert "and 2 more: 3 articles, 3 outlets" in table.stdout
 
 
 @pytest.mark.es

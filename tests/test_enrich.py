@@ -1,80 +1,27 @@
-"""`quotes enrich` on the real local Elasticsearch node: a source index of self-written articles
-(samples/ and invented text) is read with a point in time, its quotes indexed, its articles updated;
-reruns change nothing, edited articles are redone, concurrent edits are not overwritten."""
+"""Enrichment (`indexer.es.enrich`) on the real local Elasticsearch node: a source index of
+self-written articles (samples/ and invented text, `news_source` in conftest.py) is read with a point
+in time, its quotes indexed, its articles updated; reruns change nothing, edited articles are redone,
+concurrent edits are not overwritten. `quotes enrich` itself is in tests/test_cli_enrich.py."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import drop_aliases
-from typer.testing import CliRunner
 
-from cli.main import app
 from indexer.es.enrich import EnrichError, SourceFields, enrich, parse_query
 from indexer.extract.engine import ArticleResult, Extractor
 from indexer.model import EXTRACTOR_VERSION, Article
-from indexer.reading.articles import Unsupported, iter_articles
 
 pytestmark = pytest.mark.es
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 FIELDS = SourceFields("body", title="headline", date="pub_date", url="link", outlet="site")
-QUIET = "The museum reopened on Tuesday after a two-year renovation. Visitors queued around the block."
-SOURCE_MAPPING = {
-    "dynamic": "strict",
-    "properties": {
-        "body": {"type": "text"},
-        "headline": {"type": "text"},
-        "pub_date": {"type": "date"},
-        "link": {"type": "keyword"},
-        "site": {"type": "keyword"},
-        "section": {"type": "keyword"},
-    },
-}
 
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
     return Extractor()
-
-
-def _sample_docs() -> dict[str, dict[str, Any]]:
-    """Source documents by _id: the samples and one article without quotes."""
-    docs: dict[str, dict[str, Any]] = {}
-    for article in iter_articles([str(SAMPLES)], id_root=str(SAMPLES)):
-        if isinstance(article, Unsupported):
-            continue  # samples/README.md
-        assert isinstance(article, Article)
-        doc = {"body": article.text, "headline": article.title, "section": "city"}
-        if article.published_at:
-            doc["pub_date"] = article.published_at
-        if article.url:
-            doc["link"] = article.url
-        if article.outlet:
-            doc["site"] = article.outlet
-        key = article.id if "/" not in article.id else Path(article.origin).stem  # the HTML's id is its URL
-        docs[f"doc-{key}"] = doc
-    docs["doc-quiet"] = {"body": QUIET, "headline": "Museum reopens", "section": "culture"}
-    return docs
-
-
-@pytest.fixture
-def source(es_client: Any) -> Iterator[tuple[str, str, dict[str, dict[str, Any]]]]:
-    """A fresh source index with the sample articles, and a fresh quotes alias: (index, alias, docs)."""
-    index = f"t-news-{uuid.uuid4().hex[:8]}"
-    alias = f"t-enrich-{uuid.uuid4().hex[:8]}"
-    docs = _sample_docs()
-    es_client.indices.create(index=index, mappings=SOURCE_MAPPING, settings={"number_of_replicas": 0})
-    for doc_id, doc in docs.items():
-        es_client.index(index=index, id=doc_id, document=doc)
-    es_client.indices.refresh(index=index)
-    yield index, alias, docs
-    es_client.indices.delete(index=index, ignore_unavailable=True)
-    drop_aliases(es_client, alias, f"{alias}-articles")
 
 
 def _source_docs(client: Any, index: str) -> dict[str, dict[str, Any]]:
@@ -98,9 +45,9 @@ def _expected(
 
 
 def test_enrich_indexes_quotes_and_summarises_each_article_then_a_rerun_changes_nothing(
-    es_client: Any, extractor: Extractor, source: tuple[str, str, dict[str, dict[str, Any]]]
+    es_client: Any, extractor: Extractor, news_source: tuple[str, str, dict[str, dict[str, Any]]]
 ) -> None:
-    index, alias, docs = source
+    index, alias, docs = news_source
     expected = _expected(extractor, index, docs)
     total = sum(len(v) for v in expected.values())
     assert total >= 25 and expected["doc-quiet"] == []
@@ -148,9 +95,9 @@ def test_enrich_indexes_quotes_and_summarises_each_article_then_a_rerun_changes_
 
 
 def test_an_edited_article_is_redone_and_its_vanished_quotes_removed(
-    es_client: Any, extractor: Extractor, source: tuple[str, str, dict[str, dict[str, Any]]]
+    es_client: Any, extractor: Extractor, news_source: tuple[str, str, dict[str, dict[str, Any]]]
 ) -> None:
-    index, alias, docs = source
+    index, alias, docs = news_source
     enrich(es_client, index, FIELDS, extractor.extract, alias=alias)
     before = _quotes(es_client, alias)
     harbor_before = {i for i, q in before.items() if q["source_id"] == "doc-harbor-strike"}
@@ -173,9 +120,9 @@ def test_an_edited_article_is_redone_and_its_vanished_quotes_removed(
 
 
 def test_query_limits_the_articles(
-    es_client: Any, extractor: Extractor, source: tuple[str, str, dict[str, dict[str, Any]]]
+    es_client: Any, extractor: Extractor, news_source: tuple[str, str, dict[str, dict[str, Any]]]
 ) -> None:
-    index, alias, _ = source
+    index, alias, _ = news_source
     report = enrich(
         es_client,
         index,
@@ -190,9 +137,9 @@ def test_query_limits_the_articles(
 
 
 def test_an_article_edited_during_the_run_is_not_overwritten_and_the_next_run_does_it(
-    es_client: Any, extractor: Extractor, source: tuple[str, str, dict[str, dict[str, Any]]]
+    es_client: Any, extractor: Extractor, news_source: tuple[str, str, dict[str, dict[str, Any]]]
 ) -> None:
-    index, alias, docs = source
+    index, alias, docs = news_source
 
     def extract_while_an_editor_works(articles: Iterable[Article]) -> Iterator[ArticleResult]:
         for result in extractor.extract(articles):
@@ -217,9 +164,9 @@ def test_an_article_edited_during_the_run_is_not_overwritten_and_the_next_run_do
 
 
 def test_an_article_without_text_is_reported_and_left_alone(
-    es_client: Any, extractor: Extractor, source: tuple[str, str, dict[str, dict[str, Any]]]
+    es_client: Any, extractor: Extractor, news_source: tuple[str, str, dict[str, dict[str, Any]]]
 ) -> None:
-    index, alias, docs = source
+    index, alias, docs = news_source
     es_client.index(index=index, id="doc-empty", document={"headline": "Photo gallery"}, refresh=True)
     report = enrich(es_client, index, FIELDS, extractor.extract, alias=alias)
     assert (report.articles_failed, report.articles_enriched) == (1, len(docs))
@@ -228,9 +175,9 @@ def test_an_article_without_text_is_reported_and_left_alone(
 
 
 def test_id_field_names_the_article(
-    es_client: Any, extractor: Extractor, source: tuple[str, str, dict[str, dict[str, Any]]]
+    es_client: Any, extractor: Extractor, news_source: tuple[str, str, dict[str, dict[str, Any]]]
 ) -> None:
-    index, alias, docs = source
+    index, alias, docs = news_source
     fields = SourceFields("body", id="link")
     enrich(
         es_client, index, fields, extractor.extract, alias=alias, query={"term": {"site": "Valley Courier"}}
@@ -241,75 +188,7 @@ def test_id_field_names_the_article(
     }
 
 
-# --------------------------------------------------------------------------- CLI
-
-
-def test_cli_enrich_runs_and_a_second_run_skips_everything(
-    es_url: str, source: tuple[str, str, dict[str, dict[str, Any]]]
-) -> None:
-    index, alias, docs = source
-    args = ["enrich", "--source-index", index, "--text-field", "body", "--title-field", "headline"]
-    args += ["--index", alias, "--es-url", es_url]
-    first = CliRunner().invoke(app, args)
-    assert first.exit_code == 0, first.output
-    assert f"articles extracted: {len(docs)}  skipped (already enriched): 0  failed: 0" in first.stderr
-    assert "speaker names merged across articles: 1  quotes renamed: 2" in first.stderr  # Okafor
-    second = CliRunner().invoke(app, args)
-    assert second.exit_code == 0, second.output
-    assert (
-        f"articles extracted: 0  skipped (already enriched): {len(docs)}  failed: 0  quotes indexed: 0"
-        in second.stderr
-    )
-
-
-@pytest.mark.parametrize("bad", ['{"term": {"section": "city"}', "[1, 2]", "'city'"])
-def test_cli_bad_query_json_is_a_one_line_error(bad: str) -> None:
-    result = CliRunner().invoke(
-        app, ["enrich", "--source-index", "news", "--text-field", "body", "--query", bad]
-    )
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: --query ")
-
-
 def test_parse_query_accepts_a_whole_search_body() -> None:
     assert parse_query('{"query": {"term": {"a": 1}}}') == {"term": {"a": 1}}
     with pytest.raises(EnrichError, match="not valid JSON"):
         parse_query("{")
-
-
-def test_cli_query_refused_by_elasticsearch_is_a_one_line_error(
-    es_url: str, source: tuple[str, str, dict[str, dict[str, Any]]]
-) -> None:
-    index, alias, _ = source
-    args = ["enrich", "--source-index", index, "--text-field", "body", "--index", alias, "--es-url", es_url]
-    result = CliRunner().invoke(app, [*args, "--query", '{"no_such_query": {}}'])
-    assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
-    assert lines[-1].startswith("error: Elasticsearch at ") and "no_such_query" in lines[-1]
-
-
-def test_cli_unknown_source_index_is_a_one_line_error(es_url: str) -> None:
-    alias = f"t-enrich-{uuid.uuid4().hex[:8]}"
-    args = [
-        "enrich",
-        "--source-index",
-        "no-such-news",
-        "--text-field",
-        "body",
-        "--index",
-        alias,
-        "--es-url",
-        es_url,
-    ]
-    try:
-        result = CliRunner().invoke(app, args)
-    finally:
-        from indexer import store
-
-        drop_aliases(store.connect(es_url), alias, f"{alias}-articles")
-    assert result.exit_code == 1
-    assert (
-        result.stderr.strip().splitlines()[-1]  # after the progress line
-        == f"error: no index 'no-such-news' at {es_url}; pass the name of the index holding the articles"
-    )

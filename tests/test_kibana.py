@@ -1,9 +1,10 @@
 """Kibana saved objects: the file's structure, its fields against the quotes mapping, the aggregations
 behind each panel run on the real local Elasticsearch node over samples/, and the import request.
 
-Kibana itself cannot run here. The import tests talk to a stand-in: a tiny HTTP server started in
-the test on 127.0.0.1 that records what it receives and answers like Kibana's import API. They
-prove what we send (endpoint, headers, multipart body, retries), not that Kibana accepts it.
+Kibana itself cannot run here. The import tests talk to a stand-in (`stand_in` in conftest.py): a
+tiny HTTP server started in the test on 127.0.0.1 that records what it receives and answers like
+Kibana's import API. They prove what we send (endpoint, headers, multipart body, retries), not that
+Kibana accepts it. `quotes kibana export|import` themselves are in tests/test_cli_kibana.py.
 """
 
 from __future__ import annotations
@@ -12,19 +13,15 @@ import email.parser
 import email.policy
 import json
 import re
-import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import drop_aliases, free_port
-from typer.testing import CliRunner
 
-from cli.main import app
 from indexer import store
 from indexer.es import kibana
 from indexer.es.kibana import KibanaError
@@ -182,13 +179,6 @@ def test_saved_search_columns_and_sort_exist_in_the_mapping() -> None:
         assert types[sort_field] in AGGREGATABLE
 
 
-def test_export_writes_the_objects(tmp_path: Path) -> None:
-    out = tmp_path / "kibana.ndjson"
-    result = CliRunner().invoke(app, ["kibana", "export", "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    assert [json.loads(line) for line in out.read_text().splitlines()] == kibana.saved_objects()
-
-
 def test_a_broken_saved_objects_file_is_a_one_line_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ndjson"
     bad.write_text('{"id": "a", "type": "lens", "attributes": {}}\n{not json\n')
@@ -320,57 +310,6 @@ def test_panel_share_of_anonymous_sources(
 # --------------------------------------------------------------------------- import (stand-in server)
 
 
-class StandInKibana:
-    """NOT Kibana: a local HTTP server that records requests and replies with the given statuses."""
-
-    def __init__(self, statuses: list[int]) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.statuses = statuses
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                owner.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                status = owner.statuses.pop(0) if owner.statuses else 200
-                if status == 200:
-                    answer: dict[str, Any] = {"success": True, "successCount": 8, "errors": []}
-                else:
-                    answer = {"statusCode": status, "error": "x", "message": f"stand-in says {status}"}
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def stand_in() -> Iterator[Any]:
-    servers: list[StandInKibana] = []
-
-    def start(statuses: list[int] | None = None) -> StandInKibana:
-        server = StandInKibana(list(statuses or []))
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.close()
-
-
 def _file_part(request: dict[str, Any]) -> tuple[str | None, str | None, bytes]:
     """(part name, file name, content) of the single multipart part."""
     raw = f"Content-Type: {request['headers']['Content-Type']}\r\n\r\n".encode() + request["body"]
@@ -429,47 +368,6 @@ def test_import_into_nothing_listening_is_one_line_error() -> None:
     message = str(info.value)
     assert message.startswith(f"cannot import into Kibana at http://127.0.0.1:{url.rsplit(':', 1)[1]}/api/")
     assert "after 2 attempts" in message and "s3cret" not in message and "\n" not in message
-
-
-def test_cli_import_prints_what_the_stand_in_answered(stand_in: Any) -> None:
-    server = stand_in()
-    args = ["kibana", "import", "--kibana-url", server.url, "--username", "kib", "--password", "pw"]
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-    assert "imported 8 objects, 0 errors" in result.stdout
-    (request,) = server.requests
-    assert request["headers"]["Authorization"] == "Basic a2liOnB3"  # kib:pw
-
-
-def test_cli_import_reports_kibana_errors_and_exits_1(stand_in: Any) -> None:
-    server = stand_in()
-    server.server.RequestHandlerClass.do_POST = _answer_with_conflict  # type: ignore[attr-defined]
-    result = CliRunner().invoke(app, ["kibana", "import", "--kibana-url", server.url])
-    assert result.exit_code == 1
-    assert "imported 7 objects, 1 errors" in result.stdout
-    assert "lens quotes-lens-top-speakers (Most quoted speakers): conflict" in result.stderr
-
-
-def _answer_with_conflict(self: BaseHTTPRequestHandler) -> None:
-    self.rfile.read(int(self.headers.get("Content-Length", 0)))
-    data = json.dumps(
-        {
-            "success": False,
-            "successCount": 7,
-            "errors": [
-                {
-                    "id": "quotes-lens-top-speakers",
-                    "type": "lens",
-                    "meta": {"title": "Most quoted speakers"},
-                    "error": {"type": "conflict"},
-                }
-            ],
-        }
-    ).encode()
-    self.send_response(200)
-    self.send_header("Content-Length", str(len(data)))
-    self.end_headers()
-    self.wfile.write(data)
 
 
 @pytest.mark.es
