@@ -20,19 +20,22 @@ MAX_PROBLEMS_SHOWN = 20
 
 
 class LoadProgress:
-    """A live status line on stderr: articles/s and quotes/s."""
+    """A live status line on stderr, only on a terminal (a log gets the summary alone): articles/s
+    and quotes/s."""
 
     def __init__(self) -> None:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.started = time.monotonic()
+        console = Console(stderr=True)
         self.bar = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=console,
             transient=False,
+            disable=not console.is_terminal,
         )
         self.task = self.bar.add_task("starting", total=None)
         self.report: LoadReport | None = None  # the last one seen
