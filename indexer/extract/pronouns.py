@@ -4,13 +4,16 @@ labelled pronoun sources of the PolNeAR training split (`indexer/training/pronou
 Candidates are the people named before the pronoun whose gender does not contradict it. Salience is
 what the features measure: how recently and how often a person was named, whether as the subject of
 a clause (and of the sentence before), as the one who spoke (the subject of a cue word), whether
-another person of that gender came in between, whether the person leads the article.
+another person of that gender came in between, whether the person leads the article, how often the
+article names the person in all, and the role (subject, object, apposition...) of the last mention.
+A surname the entity recognizer did not tag counts as a mention of the one person it names.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +32,7 @@ from indexer.extract.text import source_text
 MAX_CANDIDATES = 10
 SPEAKING = 0.2  # a verb whose lexicon cue rate is at least this makes its subject a speaker
 
-PRONOUN_CATEGORICAL = ("pronoun_dep",)
+PRONOUN_CATEGORICAL = ("pronoun_dep", "last_role")
 PRONOUN_NUMERIC = (
     "gender_known",
     "mentions_before",
@@ -57,7 +60,20 @@ PRONOUN_NUMERIC = (
     "after_quote",
     "pronouns_since",
     "speaking_pronouns_since",
+    "mentions_in_article",
 )
+
+_ROLES = {
+    "nsubj": "subj",
+    "nsubjpass": "subj",
+    "dobj": "obj",
+    "pobj": "pobj",
+    "appos": "appos",
+    "poss": "poss",
+    "compound": "compound",
+    "conj": "conj",
+    "attr": "attr",
+}
 
 
 @dataclass
@@ -84,7 +100,7 @@ class Context:
     ) -> Context:
         text = source_text(doc)
         starts = [s.start_char for s in doc.sents]
-        mentions = sorted(people.mentions, key=lambda m: m.start)
+        mentions = sorted(people.mentions + _unrecognised_mentions(doc, people), key=lambda m: m.start)
         if inside is None:
             inside = quote_mask(find_quotes(text), len(text))
         pronouns: dict[str, list[tuple[int, bool]]] = {"m": [], "f": []}
@@ -103,6 +119,24 @@ class Context:
             return False
         tok = self.doc[token]
         return tok.dep_ in ("nsubj", "nsubjpass") and self.lexicon.rate(cue_key(tok.head)) >= SPEAKING
+
+
+def _unrecognised_mentions(doc: Doc, people: People) -> list[PersonMention]:
+    """A named person's surname where the entity recognizer did not tag it ("Deacon had raised")."""
+    covered = {m.token for m in people.mentions}
+    surnames: dict[str, Person | None] = {}  # None: two people share it
+    for person in people.people:
+        words = person.name.split()
+        if len(words) > 1 and words[-1][:1].isupper():
+            surnames[words[-1]] = person if surnames.get(words[-1], person) is person else None
+    out = []
+    for tok in doc:
+        if tok.i in covered or tok.ent_type_ not in ("", "PERSON") or tok.pos_ != "PROPN":
+            continue
+        person = surnames.get(tok.text)
+        if person is not None:
+            out.append(PersonMention(tok.idx, person, tok.dep_ in ("nsubj", "nsubjpass"), tok.i))
+    return out
 
 
 def pronoun_candidates(ctx: Context, pronoun: Token, gender: str) -> list[tuple[Person, Row]]:
@@ -140,11 +174,13 @@ def pronoun_candidates(ctx: Context, pronoun: Token, gender: str) -> list[tuple[
     before = source_text(ctx.doc)[max(0, pos - 4) : pos].rstrip()
     after_quote = int(before[-1:] in "”\"'’")
     chain = ctx.pronouns.get(gender, [])
+    named = Counter(id(o.person) for o in ctx.mentions)  # in the whole article
     out: list[tuple[Person, Row]] = []
     for rank, person in enumerate(people):
         facts = last[id(person)]
         m, subj, spoke, unquoted = facts["last"], facts["subject"], facts["speaking"], facts["unquoted"]
         later = {id(o.person) for o in ctx.mentions if m.start < o.start < pos and o.person is not person}
+        role = _ROLES.get(ctx.doc[m.token].dep_, "other") if m.token >= 0 else "none"
         row: Row = {
             "pronoun_dep": pronoun.dep_,
             "gender_known": int(person.gender is not None),
@@ -177,6 +213,8 @@ def pronoun_candidates(ctx: Context, pronoun: Token, gender: str) -> list[tuple[
             "after_quote": after_quote,
             "pronouns_since": sum(1 for at, _ in chain if m.start < at < pos),
             "speaking_pronouns_since": sum(1 for at, speaks in chain if m.start < at < pos and speaks),
+            "last_role": role,
+            "mentions_in_article": named[id(person)],
         }
         out.append((person, row))
     return out
