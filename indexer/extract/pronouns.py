@@ -133,9 +133,9 @@ def _unrecognised_mentions(doc: Doc, people: People) -> list[PersonMention]:
     for tok in doc:
         if tok.i in covered or tok.ent_type_ not in ("", "PERSON") or tok.pos_ != "PROPN":
             continue
-        person = surnames.get(tok.text)
-        if person is not None:
-            out.append(PersonMention(tok.idx, person, tok.dep_ in ("nsubj", "nsubjpass"), tok.i))
+        named = surnames.get(tok.text)
+        if named is not None:
+            out.append(PersonMention(tok.idx, named, tok.dep_ in ("nsubj", "nsubjpass"), tok.i))
     return out
 
 
