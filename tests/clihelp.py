@@ -52,6 +52,36 @@ def as_from_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def ctrl_c_when(args: list[str], ready: Callable[[], bool]) -> tuple[int, float, str]:
+    """Run `quotes ARGS...` in its own process group, Ctrl-C it once `ready()`: its exit code, the
+    seconds it took to stop, and its stderr."""
+    import subprocess
+
+    process = subprocess.Popen(
+        [str(QUOTES), *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=as_from_a_terminal,
+    )
+    took = interrupt_when(process, ready)
+    stderr = process.stderr.read() if process.stderr else ""
+    return process.returncode, took, stderr
+
+
+def copy_split(source: Path, texts: list[Path], dest: Path) -> Path:
+    """A brat folder (text/, attributions/) at `dest` with these texts of `source` and their annotations."""
+    import shutil
+
+    (dest / "text").mkdir(parents=True)
+    (dest / "attributions").mkdir()
+    for text in texts:
+        shutil.copy(text, dest / "text" / text.name)
+        for ann in sorted((source / "attributions").glob(f"{text.stem}*.ann")):
+            shutil.copy(ann, dest / "attributions" / ann.name)
+    return dest
+
+
 def interrupt_when(process: Any, ready: Callable[[], bool], timeout: float = 120) -> float:
     """Wait until `ready()`, then Ctrl-C the process group as a terminal does; seconds to exit."""
     import os

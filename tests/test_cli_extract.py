@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,8 +26,8 @@ from tests.clihelp import (
     SAMPLES,
     STORY_A,
     STORY_B,
-    as_from_a_terminal,
-    interrupt_when,
+    copy_split,
+    ctrl_c_when,
     invoke,
     jsonl,
 )
@@ -247,16 +246,10 @@ def test_ctrl_c_on_extract_ends_at_once_and_keeps_complete_lines(tmp_path: Path)
     if not DEV_TEXT.is_dir():
         pytest.fail(f"{DEV_TEXT} is missing: the shared folder must sit beside the clone")
     out = tmp_path / "q.jsonl"
-    process = subprocess.Popen(
-        [str(QUOTES), "extract", str(DEV_TEXT), "-o", str(out)],
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        preexec_fn=as_from_a_terminal,
+    code, took, stderr = ctrl_c_when(
+        ["extract", str(DEV_TEXT), "-o", str(out)], lambda: out.exists() and out.stat().st_size > 0
     )
-    took = interrupt_when(process, lambda: out.exists() and out.stat().st_size > 0)
-    stderr = process.stderr.read() if process.stderr else ""
-    assert process.returncode == 130, stderr
+    assert code == 130, stderr
     assert took < 3, f"{took:.1f} s to stop"
     assert "interrupted: the attributions of the" in stderr and "Traceback" not in stderr
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -310,15 +303,8 @@ def small_gold(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Five PolNeAR dev articles (text and attributions) copied into a temporary gold folder."""
     if not POLNEAR_DEV.is_dir():
         pytest.fail(f"{POLNEAR_DEV} is missing: the shared folder must sit beside the clone", pytrace=False)
-    gold = tmp_path_factory.mktemp("gold")
-    (gold / "text").mkdir()
-    (gold / "attributions").mkdir()
     texts = sorted((POLNEAR_DEV / "text").glob("*.txt"))[::17][:5]
-    for text in texts:
-        shutil.copy(text, gold / "text" / text.name)
-        for ann in sorted((POLNEAR_DEV / "attributions").glob(f"{text.stem}*.ann")):
-            shutil.copy(ann, gold / "attributions" / ann.name)
-    return gold
+    return copy_split(POLNEAR_DEV, texts, tmp_path_factory.mktemp("gold") / "split")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ All article text is made up (samples/ and the stories of tests/clihelp.py)."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +11,11 @@ import pytest
 
 from tests.clihelp import (
     DEV_TEXT,
-    QUOTES,
     SAMPLES,
     STORY_A,
     STORY_B,
-    as_from_a_terminal,
     count,
-    interrupt_when,
+    ctrl_c_when,
     invoke,
     jsonl,
     on,
@@ -113,28 +110,11 @@ def test_an_unwritable_dead_letter_path_is_refused_at_the_start(dead: str, tmp_p
 @pytest.mark.es
 def test_ctrl_c_on_index_says_how_to_resume(es: Any, tmp_path: Path) -> None:
     ck = tmp_path / "run.ckpt"
-    process = subprocess.Popen(
-        [
-            str(QUOTES),
-            "index",
-            str(DEV_TEXT),
-            "--es-url",
-            es.url,
-            "--index",
-            es.alias,
-            "--checkpoint",
-            str(ck),
-            "--chunk-size",
-            "50",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        preexec_fn=as_from_a_terminal,
+    code, took, stderr = ctrl_c_when(
+        ["index", str(DEV_TEXT), *on(es), "--checkpoint", str(ck), "--chunk-size", "50"],
+        lambda: ck.exists() and ck.stat().st_size > 0,
     )
-    took = interrupt_when(process, lambda: ck.exists() and ck.stat().st_size > 0)
-    stderr = process.stderr.read() if process.stderr else ""
-    assert process.returncode == 130, stderr
+    assert code == 130, stderr
     assert took < 3, f"{took:.1f} s to stop"
     assert f"run the same command again: the checkpoint {ck} skips them" in stderr
 

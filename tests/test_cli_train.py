@@ -5,13 +5,13 @@ same models (seeded and deterministic)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.clihelp import copy_split
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT.parent / "shared" / "eval" / "polnear-train"
@@ -22,13 +22,8 @@ ARTICLES = 12
 def small_split(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not TRAIN.is_dir():
         pytest.fail(f"{TRAIN} is missing: the shared folder must sit beside the clone", pytrace=False)
-    split = tmp_path_factory.mktemp("split")
-    (split / "text").mkdir()
-    (split / "attributions").mkdir()
-    for txt in sorted((TRAIN / "text").glob("*.txt"))[:: 840 // ARTICLES][:ARTICLES]:
-        shutil.copy(txt, split / "text" / txt.name)
-        shutil.copy(TRAIN / "attributions" / f"{txt.stem}.ann", split / "attributions" / f"{txt.stem}.ann")
-    return split
+    texts = sorted((TRAIN / "text").glob("*.txt"))[:: 840 // ARTICLES][:ARTICLES]
+    return copy_split(TRAIN, texts, tmp_path_factory.mktemp("split") / "split")
 
 
 def train(split: Path, out: Path, cache: Path) -> dict[str, object]:
