@@ -85,7 +85,10 @@ class Context:
     paragraphs: Paragraphs
     sentence_starts: list[int]  # character offsets
     lexicon: CueLexicon | None
-    mentions: list[PersonMention]  # as the article names them (resolution adds more to `people`)
+    mentions: list[
+        PersonMention
+    ]  # as the article names them, untagged surnames too (resolution adds more to `people`)
+    named: Counter[int]  # id(person) -> mentions in the whole article
     inside: bytearray  # 1 inside quote marks
     pronouns: dict[str, list[tuple[int, bool]]]  # gender -> (offset, speaks) of "he"/"she" subjects, in order
 
@@ -109,7 +112,8 @@ class Context:
             if gender is not None and tok.dep_ in ("nsubj", "nsubjpass") and not inside[tok.idx]:
                 speaks = lexicon is not None and lexicon.rate(cue_key(tok.head)) >= SPEAKING
                 pronouns[gender].append((tok.idx, speaks))
-        return cls(doc, people, paragraphs, starts, lexicon, mentions, inside, pronouns)
+        named = Counter(id(m.person) for m in mentions)
+        return cls(doc, people, paragraphs, starts, lexicon, mentions, named, inside, pronouns)
 
     def sentence(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
@@ -174,7 +178,6 @@ def pronoun_candidates(ctx: Context, pronoun: Token, gender: str) -> list[tuple[
     before = source_text(ctx.doc)[max(0, pos - 4) : pos].rstrip()
     after_quote = int(before[-1:] in "”\"'’")
     chain = ctx.pronouns.get(gender, [])
-    named = Counter(id(o.person) for o in ctx.mentions)  # in the whole article
     out: list[tuple[Person, Row]] = []
     for rank, person in enumerate(people):
         facts = last[id(person)]
@@ -214,7 +217,7 @@ def pronoun_candidates(ctx: Context, pronoun: Token, gender: str) -> list[tuple[
             "pronouns_since": sum(1 for at, _ in chain if m.start < at < pos),
             "speaking_pronouns_since": sum(1 for at, speaks in chain if m.start < at < pos and speaks),
             "last_role": role,
-            "mentions_in_article": named[id(person)],
+            "mentions_in_article": ctx.named[id(person)],
         }
         out.append((person, row))
     return out
