@@ -78,6 +78,16 @@ def run(
         result.heldout = measure(
             out, model, heldout, (pronoun_test, data) if pronoun_test else None, workers, log
         )
+        if "figures" in result.heldout:
+            from indexer.training.train import sample_spread
+
+            result.heldout["cv_samples"] = sample_spread(
+                {a.id: a.gold for a in articles},
+                report.records,
+                result.heldout["articles"],
+                result.heldout["figures"],
+            )
+            log(f"cross-validated figures over samples of the held-out size: {result.heldout['cv_samples']}")
         bundle_path = out / "bundle.json"
         bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
         bundle["heldout"] = result.heldout
@@ -121,6 +131,7 @@ def measure(
         out["figures"] = figures
         out["calibration_table"] = calibration_table(records, gold, [r["confidence"] for r in records])
         out["matched"] = len(hits)
+        out["articles"] = len(gold)
         log(f"held-out {Path(heldout).name}: {figures}")
     if pronoun_test is not None:
         labels, split = pronoun_test

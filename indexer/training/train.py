@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import multiprocessing
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -290,6 +291,53 @@ def calibration_table(
     return table
 
 
+SPREAD_FIGURES = ("content_F1", "attribution_F1", "quoted_attribution_R")
+
+
+def fold_figures(
+    gold: dict[str, list[GoldRelation]], records: Sequence[dict[str, Any]], folds: Sequence[Sequence[str]]
+) -> list[dict[str, float]]:
+    """The cross-validated figures of each fold's held-out articles alone."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        by_article.setdefault(r["article_id"], []).append(r)
+    out = []
+    for ids in folds:
+        figures = score({i: gold[i] for i in ids}, [r for i in ids for r in by_article.get(i, [])])
+        out.append({k: figures[k] for k in SPREAD_FIGURES})
+    return out
+
+
+def sample_spread(
+    gold: dict[str, list[GoldRelation]],
+    records: Sequence[dict[str, Any]],
+    size: int,
+    reference: dict[str, float],
+    samples: int = 300,
+) -> dict[str, Any]:
+    """How far the cross-validated figures move over random samples of `size` articles (seeded), and
+    the share of samples that score at least `reference` (a held-out split's figures): whether a
+    held-out split of that size scoring above the CV figures is within chance."""
+    ids = sorted(gold)
+    rng = random.Random(SEED)
+    drawn = [rng.sample(ids, min(size, len(ids))) for _ in range(samples)]
+    figures = fold_figures(gold, records, drawn)
+    values = {k: np.array([f[k] for f in figures]) for k in SPREAD_FIGURES if k in reference}
+    return {
+        "articles": size,
+        "samples": samples,
+        **{
+            k: {
+                "mean": round(float(v.mean()), 3),
+                "sd": round(float(v.std()), 3),
+                "max": round(float(v.max()), 3),
+                "share_at_or_above_heldout": round(float((v >= reference[k]).mean()), 3),
+            }
+            for k, v in values.items()
+        },
+    }
+
+
 @dataclass
 class TrainingReport:
     cross_validation: dict[str, Any]
@@ -299,6 +347,7 @@ class TrainingReport:
     seconds: float
     articles: int
     folder: Path
+    records: list[dict[str, Any]] = field(default_factory=list)  # the cross-validated predictions
 
 
 def train(
@@ -341,6 +390,7 @@ def train(
     for choice, items in fold_choices:
         records += _records(items, thresholds, choice)
     cv = score(gold, records)
+    per_fold = fold_figures(gold, records, [[a.id for a in ordered[k::folds]] for k in range(folds)])
     x, y = calibrate(records, gold)
     confidences = list(np.interp([r["score"] for r in records], x, y))
     table = calibration_table(records, gold, confidences)
@@ -356,9 +406,16 @@ def train(
             f"pronoun ranker, cross-validated on {len(groups)} labelled pronouns: "
             f"{pronouns['cross_validation']}"
         )
-    figures = {"cross_validation": cv, "calibration_table": table, "pronouns": pronouns}
+    figures = {
+        "cross_validation": cv,
+        "cross_validation_folds": per_fold,
+        "calibration_table": table,
+        "pronouns": pronouns,
+    }
     write(final, out, thresholds, (x, y), figures, {"articles": len(ordered), **(provenance or {})})
-    return TrainingReport(cv, thresholds, table, pronouns, time.monotonic() - started, len(ordered), out)
+    return TrainingReport(
+        cv, thresholds, table, pronouns, time.monotonic() - started, len(ordered), out, records
+    )
 
 
 def write(
