@@ -78,3 +78,20 @@ def test_pronoun_sources_resolve_as_the_card_says() -> None:
     assert abs(accuracy["accuracy"] - card_figures()["pronoun_resolution"]) <= TOLERANCE, accuracy["misses"][
         :5
     ]
+
+
+def test_the_card_gives_the_spread_the_training_run_measured() -> None:
+    """The card's table of the CV figures over dev-sized samples is the one `make model` wrote."""
+    import json
+
+    spread = json.loads((MODEL_DIR / "bundle.json").read_text(encoding="utf-8"))["heldout"]["cv_samples"]
+    assert spread["articles"] == 84 and spread["samples"] == 300
+    text = CARD.read_text(encoding="utf-8")
+    for key, label in (("content_F1", "content F1"), ("attribution_F1", "attribution F1")):
+        s = spread[key]
+        row = f"| {label} | {s['mean']:.3f} | {s['sd']:.3f} | {s['max']:.3f} |"
+        assert row in text, row
+        assert s["share_at_or_above_heldout"] == 0.0  # the card says "0 of 300"
+    q = spread["quoted_attribution_R"]
+    assert f"| quoted attribution R | {q['mean']:.3f} | {q['sd']:.3f} | {q['max']:.3f} |" in text
+    assert f"| {round(100 * q['share_at_or_above_heldout'])}% |" in text
