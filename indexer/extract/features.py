@@ -78,7 +78,21 @@ class Columns:
 
 # --------------------------------------------------------------------------- attribution candidates
 
-ATTRIBUTION_CATEGORICAL = ("rule", "rule_path", "kind", "pos", "tag", "dep", "head_pos", "subject", "anc_dep")
+# The cue's own key ("say/V", "concern/N") and the content's first word ("that", "to", "about") as
+# categories, beside the cue's rate: 0.762 -> 0.770 cross-validated content F1 on PolNeAR train.
+ATTRIBUTION_CATEGORICAL = (
+    "rule",
+    "rule_path",
+    "kind",
+    "pos",
+    "tag",
+    "dep",
+    "head_pos",
+    "subject",
+    "anc_dep",
+    "cue_key",
+    "first_word",
+)
 ATTRIBUTION_NUMERIC = (
     "prior",
     "lexicon_made",
@@ -167,6 +181,7 @@ def _cue_word_features(
     head = h.head if h.head.i != h.i else None
     lemma = h.lemma_.lower()
     return {
+        "cue_key": key,
         "pos": h.pos_,
         "tag": h.tag_,
         "dep": h.dep_,
@@ -314,6 +329,7 @@ def attribution_rows(
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is not None and len(span):
             row["content_verbs"] = sum(1 for t in span if t.pos_ in ("VERB", "AUX"))
+            row["first_word"] = span[0].lower_
             row["starts_that"] = int(span[0].lower_ == "that")
             row["starts_to"] = int(span[0].lower_ == "to")
         rows.append(row)
