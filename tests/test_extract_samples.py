@@ -204,6 +204,10 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
     # "... ignored them and Republicans accused ...": the parser takes "Republicans" for an object
     (TRANSIT, "the agency ignored them", unnamed("unnamed_group", "Riders")),
     # a vox-pop paragraph: the signature ending the paragraph signs the quote opening it
+    (TRANSIT, "the new timetable", person("Arthur Penn")),  # "..., which the union said was"
+    (TRANSIT, "drawn up without a single driver", organization("drivers' union")),
+    (TRANSIT, "the eastern routes could return", person("Ines Caldwell")),  # "..., while X said that"
+    (TRANSIT, "cannot carry a single new route", person("Ruth Alder")),
     (TRANSIT, "The new map makes no sense", person("Dana Whitfield")),
     (
         TRANSIT,
@@ -448,6 +452,32 @@ def test_a_second_cue_in_a_said_clause_is_its_own_attribution(results: dict[str,
     assert said.cue is not None and said.cue.text == "said"
     assert warned.cue is not None and warned.cue.text == "warned"
     assert "warned" not in said.text
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner", "cue"),
+    [
+        ("the new timetable", "drawn up without a single driver", "said"),  # a relative clause
+        ("the eastern routes could return", "cannot carry a single new route", "said"),  # "while X said"
+    ],
+)
+def test_a_report_inside_a_content_with_its_own_subject_is_its_own_attribution(
+    outer: str, inner: str, cue: str, results: dict[str, ArticleResult]
+) -> None:
+    first, second = found(results[TRANSIT], outer), found(results[TRANSIT], inner)
+    assert first is not second, describe(first)
+    assert inner not in first.text and first.end <= second.start, describe(first)
+    assert second.cue is not None and second.cue.text == cue, describe(second)
+
+
+def test_a_relative_pronoun_before_the_cue_is_a_piece_of_the_content(
+    results: dict[str, ArticleResult],
+) -> None:
+    """ "which the drivers' union said was “...”": the content is "which" and what follows the cue."""
+    result = results[TRANSIT]
+    said = found(result, "drawn up without a single driver")
+    pieces = [result.article.text[s:e] for s, e in said.fragments]
+    assert pieces[0] == "which" and pieces[-1].startswith('was "drawn up'), describe(said)
 
 
 def test_a_quote_ending_its_sentence_does_not_take_the_next_sentences_cue(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from indexer.extract import lexicon as lx
 from indexer.extract.base import SUBJECT_DEPS, trim, within_paragraph
@@ -10,10 +10,52 @@ from indexer.extract.subjects import misattached_subject, subject_of
 from indexer.extract.text import source_text
 
 _CONTRAST = frozenset({"although", "though", "whereas"})
+_RELATIVE = frozenset({"that", "which", "who", "whom", "what", "whose"})
+_EMBEDDED_DEPS = frozenset({"relcl", "advcl", "conj"})
+_CLOSING = frozenset({"”", '"', "’"})
 
 
 def clause_content(tok: Token) -> list[tuple[int, int]] | None:
-    """Character spans of the clause a cue introduces (two when the cue stands inside it)."""
+    """Character spans of the clause a cue introduces (two when the cue stands inside it), ending
+    before a report of its own inside the last one."""
+    pieces = _clause_content(tok)
+    if not pieces:
+        return pieces
+    doc = tok.doc
+    last = doc.char_span(*pieces[-1], alignment_mode="expand")
+    report = _embedded_report(tok, last) if last is not None else None
+    if last is None or report is None:
+        return pieces
+    cut = report.left_edge.i - 1  # before "which", "while", "when" or the subject; then "and" and commas
+    while cut > last.start and (
+        doc[cut].dep_ == "cc" or (doc[cut].is_punct and doc[cut].text not in _CLOSING)
+    ):
+        cut -= 1
+    span = trim(doc, last.start, cut) if cut > last.start else None
+    return [*pieces[:-1], span] if span is not None else pieces
+
+
+def _embedded_report(tok: Token, content: Span) -> Token | None:
+    """ "criticized the timetable, which the union said was “...”", "suggested that X, while Cruz said
+    that Y", "to dismiss the issue, when he told Clinton that ...": a second cue inside the content,
+    in a clause of its own (relative, adverbial or coordinated) with a subject of its own, is a
+    second attribution. PolNeAR annotates the two apart; one content running over both takes the
+    second one's place. (A cue whose subject is the relative pronoun, "a surrogate who said ...",
+    stays: that report is part of what the outer one says.)"""
+    for v in content[2:]:
+        if v.i == tok.i or v.pos_ != "VERB" or v.dep_ not in _EMBEDDED_DEPS:
+            continue
+        if v.lemma_.lower() not in lx.SPEECH_VERBS or v.lemma_.lower() in lx.WEAK_VERBS:
+            continue
+        subject = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
+        if subject is None or subject.lower_ in _RELATIVE or subject.tag_ in ("WDT", "WP"):
+            continue
+        if v.left_edge.i > content.start + 1:
+            return v
+    return None
+
+
+def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
     comps = [
         c
         for c in tok.children
@@ -60,7 +102,14 @@ def clause_content(tok: Token) -> list[tuple[int, int]] | None:
             if report is not None:  # end before "and" + the second report
                 cc = [c.i - 1 for c in comp.children if c.dep_ == "cc" and comp.i < c.i < report.i]
                 hi = min(hi, report.left_edge.i - 1, *cc)
-        span = trim(tok.doc, comp.left_edge.i, hi)
+        lo = comp.left_edge.i
+        if lo < tok.i < hi:
+            # "which the union said was “...”": the relative pronoun of the clause stands before the
+            # cue and its subject; the content is the pronoun and the rest, in two pieces
+            before = min((c.left_edge.i for c in tok.lefts if c.left_edge.i > lo), default=tok.i)
+            parts = [p for p in (trim(tok.doc, lo, before - 1), trim(tok.doc, tok.i + 1, hi)) if p]
+            return parts or None
+        span = trim(tok.doc, lo, hi)
         return [span] if span else None
     lemma = tok.lemma_.lower()
     if lemma in ("show", "find"):
