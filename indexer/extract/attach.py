@@ -262,7 +262,7 @@ def _introducing_subject(doc: Doc, q: QuoteSpan, paras: Paragraphs, inside: byte
         return None  # something follows the quote in its paragraph
     lead = text[p_start : q.outer[0]].rstrip()
     if lead:
-        # "Sanders ... identified young voters' exhaustion as one of the reasons. “The younger people ...”"
+        # "Okafor ... named the long shifts as one of the reasons. “The night crews ...”"
         if lead[-1] not in ".!?":
             return None
         return person_subject(doc, p_start, p_start + len(lead), inside)
@@ -312,8 +312,8 @@ def _sentence_break(doc: Doc, start: int, end: int) -> bool:
 
 
 def _ends_sentence(text: str, q: QuoteSpan, gap: str) -> bool:
-    """ "... of “Peace Through Strength.” He told ...": a full stop inside the marks and a capital after
-    them start a new sentence ("“Why?” Trump asked" does not: only the full stop counts)."""
+    """ "... of “Safe Streets First.” He told ...": a full stop inside the marks and a capital after
+    them start a new sentence ("“Why?” Penn asked" does not: only the full stop counts)."""
     if text[q.start : q.end].rstrip()[-1:] != ".":
         return False
     words = gap.split()
@@ -356,7 +356,8 @@ def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs
 
 
 def _quoting_clause(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[Token, tuple[int, int], Token] | None:
-    """ "Reid has gone after Trump as a “human leech”": the subject's words, partly quoted."""
+    """ "Okafor has gone after the board as a “club of landlords”": the subject's words, partly
+    quoted."""
     first = doc.char_span(q.start, q.end, alignment_mode="expand")
     if first is None or len(first) == 0:
         return None
@@ -385,7 +386,7 @@ def _quoting_clause(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[Token, t
 
 
 def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int, int], Token] | None:
-    """ "Sanders made the following comment: “...”": the subject of the clause the colon ends."""
+    """ "The mayor made the following remark: “...”": the subject of the clause the colon ends."""
     text = source_text(doc)
     i = q.outer[0] - 1
     while i >= 0 and text[i].isspace():
@@ -397,7 +398,7 @@ def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int
         return None
     sentence = colon.root.sent
     # the clause the colon closes: the nearest verb before it that has a subject of its own
-    # ("She became so upset ... that I had to change my answer: “...”" is the writer's answer)
+    # ("She grew so angry ... that I gave a different reply: “...”" is the writer's reply)
     for verb in reversed(doc[sentence.start : colon.start]):
         if verb.pos_ not in ("VERB", "AUX"):
             continue

@@ -49,7 +49,7 @@ class Thresholds:
 
 def clash(a: Candidate, b: Candidate) -> bool:
     """Two candidates that cannot both be attributions: one cue, or most of the same words. (PolNeAR
-    never annotates a report inside another one's content: "She said Trump favors a “strongman
+    never annotates a report inside another one's content: "She said the mayor favors a “hands-off
     approach”" is one attribution.)"""
     if a.cue_token is not None and b.cue_token is not None and a.cue_token.i == b.cue_token.i:
         return True

@@ -36,12 +36,12 @@ def clause_content(tok: Token) -> list[tuple[int, int]] | None:
 
 
 def _embedded_report(tok: Token, content: Span) -> Token | None:
-    """ "criticized the timetable, which the union said was “...”", "suggested that X, while Cruz said
-    that Y", "to dismiss the issue, when he told Clinton that ...": a second cue inside the content,
-    in a clause of its own (relative, adverbial or coordinated) with a subject of its own, is a
-    second attribution. PolNeAR annotates the two apart; one content running over both takes the
-    second one's place. (A cue whose subject is the relative pronoun, "a surrogate who said ...",
-    stays: that report is part of what the outer one says.)"""
+    """ "criticized the timetable, which the union said was “...”", "suggested that X, while Alder said
+    that Y", "to play down the delay, when she told the board that ...": a second cue inside the
+    content, in a clause of its own (relative, adverbial or coordinated) with a subject of its own, is
+    a second attribution. PolNeAR annotates the two apart; one content running over both takes the
+    second one's place. (A cue whose subject is the relative pronoun, "an aide who said ...", stays:
+    that report is part of what the outer one says.)"""
     for v in content[2:]:
         if v.i == tok.i or v.pos_ != "VERB" or v.dep_ not in _EMBEDDED_DEPS:
             continue
@@ -62,10 +62,10 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
         if c.dep_ == "ccomp" and not _stolen_predicate(tok, c) and misattached_subject(c) is None
     ]
     if not comps and tok.lemma_.lower() in lx.SPEECH_VERBS:
-        # "tweeted in the early morning hours that Machado was ...": "that" taken for an adverb
+        # "posted late on Sunday night that the mayor was ...": "that" taken for an adverb
         comps = [c for c in tok.rights if c.dep_ == "advcl" and c.left_edge.lower_ == "that"]
     if not comps and tok.lemma_.lower() in lx.SPEECH_VERBS - lx.WEAK_VERBS:
-        # "said after the convention he would not accept ...": a clause with its own subject and no
+        # "said after the meeting she would not sign ...": a clause with its own subject and no
         # conjunction (no "because", "when", "if") that the parser hung on the cue as an adverbial
         comps = [
             c
@@ -97,7 +97,7 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
         for v in tok.doc[comp.left_edge.i + 1 : hi + 2]:  # the cue may stand just after the clause
             named = misattached_subject(v)
             if named is not None and v.i > tok.i:
-                hi = min(hi, named.left_edge.i - 2)  # before "and Democrats accused ..."
+                hi = min(hi, named.left_edge.i - 2)  # before "and residents accused ..."
         for report in (_other_speakers_report(comp), second_report(comp)):
             if report is not None:  # end before "and" + the second report
                 cc = [c.i - 1 for c in comp.children if c.dep_ == "cc" and comp.i < c.i < report.i]
@@ -122,7 +122,7 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
     if lemma in lx.OBJECT_REPORT_VERBS and not any(
         c.dep_ == "aux" and (c.lower_ == "to" or c.tag_ == "MD") for c in tok.children
     ):
-        # "Authorities announced on Friday the arrest of a man": what was announced is the object
+        # "The police announced on Monday the closure of the bridge": what was announced is the object
         # (not "a way to report offshore profits" or "could deny permits": nothing was said)
         obj = next((c for c in tok.rights if c.dep_ == "dobj"), None)
         if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.right_edge.i - obj.left_edge.i >= 1:
@@ -169,7 +169,7 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
 
 
 def _stolen_predicate(tok: Token, comp: Token) -> bool:
-    """ "The four “loopholes” he cited are “...”": the parser hung the main verb on the relative clause."""
+    """ "The three “gaps” she named are “...”": the parser hung the main verb on the relative clause."""
     return (
         tok.dep_ == "relcl"
         and comp.tag_ in ("VBZ", "VBP", "VBD")
@@ -179,7 +179,7 @@ def _stolen_predicate(tok: Token, comp: Token) -> bool:
 
 
 def second_report(comp: Token) -> Token | None:
-    """ "China said it was “resolutely opposed” to the test and warned North Korea to ...": the parser
+    """ "The union said it was “deeply opposed” to the plan and warned the board to ...": the parser
     hangs the second cue inside the first one's clause; it is the same speaker's second statement."""
     if comp.dep_ != "ccomp" or comp.head.lemma_.lower() not in lx.SPEECH_VERBS:
         return None
@@ -201,7 +201,7 @@ def second_report(comp: Token) -> Token | None:
 
 
 def _other_speakers_report(comp: Token) -> Token | None:
-    """ "Republicans said they're convinced ... and Democrats accused the GOP of ...": a second report,
+    """ "Riders said they were ignored ... and councillors accused the agency of ...": a second report,
     with a named speaker of its own, that the parser put inside the first one's clause."""
     if comp.dep_ != "ccomp" or comp.head.lemma_.lower() not in lx.SPEECH_VERBS:
         return None
@@ -221,7 +221,7 @@ def _is_interjected(tok: Token) -> bool:
     """ "The most modest, he said, would be ..." and "It is over, he said." """
     doc = tok.doc
     if any(c.dep_ == "mark" for c in tok.children):
-        return False  # "..., while 73 percent said the same": a subordinate clause, not an aside
+        return False  # "..., while 40 percent said the opposite": a subordinate clause, not an aside
     edge = tok.left_edge
     left = doc[edge.i - 1] if edge.i > 0 else None
     marks = (",", "—", "–", "”", '"')
@@ -251,8 +251,8 @@ def _clause_in_prep(tok: Token) -> list[Token]:
 
 def content_options(tok: Token) -> dict[str, tuple[int, int]]:
     """The spans a cue found in the learned lexicon may introduce, by shape: its clausal complement
-    ("comp"), all it governs on its right ("right"), a passive or clausal subject ("subj": "the move was
-    first reported by MSNBC") and the clause it interrupts ("head_left": "The deal, he said, ..."). The
+    ("comp"), all it governs on its right ("right"), a passive or clausal subject ("subj": "the plan was
+    first reported by the Ledger") and the clause it interrupts ("head_left": "The deal, he said, ..."). The
     learned choice picks one (or none)."""
     doc, sent = tok.doc, tok.sent
     spans: dict[str, tuple[int, int] | None] = {}

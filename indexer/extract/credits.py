@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 # Word boundaries throughout: "discredited by" is no credit; "contributed" only ends one, it does not
-# start "contributed to elevating ..."
+# start "contributed to raising ..."
 _CREDIT = re.compile(
     r"(\bcontributed(?: reporting| to this (?:report|story|article)|\.?\s*$)"
     r"|\breported from\b|\breporting by\b|\badditional reporting|\bedited by\b|\bwriting by\b"

@@ -108,14 +108,14 @@ def cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
 
 
 def _as_put_it(tok: Token) -> bool:
-    """ "as a Homeland Security memo put it": the memo's words are the quote beside it."""
+    """ "as a city planning memo put it": the memo's words are the quote beside it."""
     return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
         c.lower_ == "as" and c.dep_ in ("mark", "advmod") for c in tok.children
     )
 
 
 def _per_source(tok: Token, inside: bytearray) -> Candidate | None:
-    """ "..., per the party's bylaws": a source named after the words it holds (not "per year")."""
+    """ "..., per the union's rules": a source named after the words it holds (not "per year")."""
     obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
     if obj is None or not valid_source(obj, inside, tok):
         return None
@@ -165,7 +165,7 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         and shown.dep_ == "pobj"
         and shown.head.lower_ == "of"
     ):
-        speaker = shown  # "footage of Hillary Clinton asking, “...”": the one shown speaking
+        speaker = shown  # "footage of Ines Caldwell saying, “...”": the one shown speaking
     after_quote = tok.i > 0 and (
         tok.nbor(-1).text in "”\"'"
         or (tok.i > 1 and tok.nbor(-1).text == "," and tok.nbor(-2).text in "”\"'")
@@ -262,7 +262,7 @@ def _according_to(tok: Token) -> Candidate | None:
 
 
 def _noun_verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
-    """ "Trump charges that countries ... donated": the tagger read "Trump charges" as a noun phrase.
+    """ "Penn charges that the agency ... hid": the tagger read "Penn charges" as a noun phrase.
     The named "compound" before it is the speaker when a that-clause follows."""
     if tok.dep_ not in ("ROOT", "ccomp", "conj"):
         return None

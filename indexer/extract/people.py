@@ -122,7 +122,7 @@ _NOT_PEOPLE = frozenset(
 
 
 def _unrecognised_speaker(tok: Token) -> bool:
-    """ "Cox says ..." or "Vanessa Iampaglia considered ...": a proper noun that speaks, or a first and
+    """ "Alder says ..." or "Tomas Lindqvist considered ...": a proper noun that speaks, or a first and
     last name as a subject, is a person even where the entity recognizer missed it."""
     if (
         tok.pos_ != "PROPN"

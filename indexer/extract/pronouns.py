@@ -126,7 +126,7 @@ class Context:
 
 
 def _unrecognised_mentions(doc: Doc, people: People) -> list[PersonMention]:
-    """A named person's surname where the entity recognizer did not tag it ("Deacon had raised")."""
+    """A named person's surname where the entity recognizer did not tag it ("Alder had warned")."""
     covered = {m.token for m in people.mentions}
     surnames: dict[str, Person | None] = {}  # None: two people share it
     for person in people.people:

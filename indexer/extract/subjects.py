@@ -58,7 +58,7 @@ def subject_of(tok: Token) -> Token | None:
 
 
 def named_apposition(tok: Token) -> Token:
-    """ "With 50 days until the election, Minyon Moore, ..., called": a thing cannot speak, the person
+    """ "With a week until the vote, Dana Ortiz, ..., called": a thing cannot speak, the person
     the parser hung on it as an apposition does."""
     if tok.ent_type_ or tok.pos_ != "NOUN":
         return tok
@@ -75,8 +75,8 @@ def named_apposition(tok: Token) -> Token:
 
 
 def misattached_subject(verb: Token) -> Token | None:
-    """ "... mishandled the investigation and Democrats accused the GOP of ...": the parser took
-    "Democrats" for a second object; it is the subject of the cue right after it."""
+    """ "... ignored the neighbourhood and residents accused the board of ...": the parser took
+    "residents" for a second object; it is the subject of the cue right after it."""
     if verb.i < 2 or verb.lemma_.lower() not in lx.SPEECH_VERBS or verb.pos_ != "VERB":
         return None
     if any(c.dep_ in SUBJECT_DEPS for c in verb.children):
@@ -113,7 +113,7 @@ def valid_source(tok: Token | None, inside: bytearray, cue: Token | None = None)
 
 
 def inverted_subject(tok: Token) -> Token | None:
-    """ "...,” said Leslie Wimes, a ...": the noun phrase right after the cue."""
+    """ "...,” said Ruth Alder, a ...": the noun phrase right after the cue."""
     doc = tok.doc
     i = tok.i + 1
     while i < len(doc) and (doc[i].dep_ in PARTICLES or doc[i].is_space):
@@ -129,7 +129,7 @@ def inverted_subject(tok: Token) -> Token | None:
 
 
 def left_subject(tok: Token, inside: bytearray) -> Token | None:
-    """ "...,” Flynn, a top Trump surrogate, said": the noun phrase between the quote and the cue."""
+    """ "...,” Penn, a retired bus driver, said": the noun phrase between the quote and the cue."""
     doc = tok.doc
     i = tok.i - 1
     while i >= 0 and (doc[i].dep_ in ("aux", "neg", "advmod") or doc[i].is_space):
@@ -157,7 +157,7 @@ def opens_sentence(tok: Token) -> bool:
 
 
 def earlier_cue_subject(tok: Token, inside: bytearray) -> Token | None:
-    """ "Sanders said, going on to say that ...": a subjectless cue goes with the cue before it."""
+    """ "Okafor said, going on to argue that ...": a subjectless cue goes with the cue before it."""
     if tok.tag_ not in ("VB", "VBG", "VBN"):
         return None
     for prev in reversed(tok.doc[tok.sent.start : tok.i]):
