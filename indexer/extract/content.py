@@ -10,7 +10,6 @@ from indexer.extract.subjects import misattached_subject, subject_of
 from indexer.extract.text import source_text
 
 _CONTRAST = frozenset({"although", "though", "whereas"})
-_RELATIVE = frozenset({"that", "which", "who", "whom", "what", "whose"})
 _EMBEDDED_DEPS = frozenset({"relcl", "advcl", "conj"})
 _CLOSING = frozenset({"”", '"', "’"})
 
@@ -48,7 +47,7 @@ def _embedded_report(tok: Token, content: Span) -> Token | None:
         if v.lemma_.lower() not in lx.SPEECH_VERBS or v.lemma_.lower() in lx.WEAK_VERBS:
             continue
         subject = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
-        if subject is None or subject.lower_ in _RELATIVE or subject.tag_ in ("WDT", "WP"):
+        if subject is None or subject.lower_ in lx.RELATIVE_PRONOUNS or subject.tag_ in ("WDT", "WP"):
             continue
         if v.left_edge.i > content.start + 1:
             return v
