@@ -72,8 +72,18 @@ class People:
                 return p
         return None
 
+    def _bearers(self, name: str) -> list[Person]:
+        """The people a lone surname may mean: the one known by it alone, and those named in full with it."""
+        return [p for p in self.people if p.name == name or name in p.name.split()[1:]]
+
     def add(self, name: str, title: str | None, pos: int, subject: bool, token: int = -1) -> Person:
         person = self.find(name)
+        if person is not None and _other_relative(person, name, title):
+            person = None
+        titled = _title_evidence(title)
+        if person is not None and titled is not None and _gender_of(person) not in (None, titled):
+            # "Mrs. Kowalski" after "Piotr Kowalski": a relative named by the title, not Piotr
+            person = next((p for p in self._bearers(name) if _gender_of(p) in (None, titled)), person)
         if person is None:
             person = Person(name)
             self.people.append(person)
@@ -82,6 +92,34 @@ class People:
         person.add(name, title, pos)
         self.mentions.append(PersonMention(pos, person, subject, token))
         return person
+
+
+def _title_evidence(title: str | None) -> str | None:
+    """A title's gender; "Miss" is a verb as often as a title in headlines ("Polls Miss ...")."""
+    return None if (title or "").lower().split()[:1] == ["miss"] else title_gender(title)
+
+
+def _gender_of(person: Person) -> str | None:
+    """What is known so far: a title's gender, else the first name's."""
+    if person.gender is not None and _title_evidence(person.title) is not None:
+        return person.gender
+    return name_gender(person.name)
+
+
+def _other_relative(lone: Person, name: str, title: str | None) -> bool:
+    """Whether a full name must not take over the person so far known by its surname alone: the
+    article's evidence on that person's gender (a title, the pronouns after it) is the other
+    gender than the full name's ("Mrs. Kowalski ... she" is not "Piotr Kowalski")."""
+    if len(name.split()) < 2 or len(lone.name.split()) != 1:
+        return False
+    named = _title_evidence(title) or name_gender(name)
+    m, f = lone.votes.count("m"), lone.votes.count("f")
+    voted = "m" if m >= 2 and not f else "f" if f >= 2 and not m else None
+    titled = lone.gender if _title_evidence(lone.title) is not None else None
+    if titled is not None and voted is not None and titled != voted:
+        return False
+    known = titled or voted
+    return named is not None and known is not None and named != known
 
 
 def collect_people(doc: Doc, credits: Credits) -> People:

@@ -1,0 +1,84 @@
+"""The people an article names: which full name a lone surname joins when relatives share it.
+
+Parsed by the real pipeline; all text is invented.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from indexer.extract.credits import find_credits
+from indexer.extract.engine import Extractor, load_pipeline
+from indexer.extract.people import People, collect_people
+from indexer.model import Article
+
+# A man known by his surname and his title first, then his daughter by her full name.
+TITLED = (
+    "Mr. Halvorsen told the harbor board on Monday that the ferry would keep running.\n\n"
+    "Marta Halvorsen, a lawyer for the ferry company, said the contract ran until 2030.\n\n"
+    '"We will see," Halvorsen said after the vote.'
+)
+# The same with no title: the pronouns after him say who he is.
+VOTED = (
+    "Halvorsen told the harbor board on Monday that he would keep the ferry running.\n\n"
+    "Halvorsen said that he expected the vote to pass.\n\n"
+    "Marta Halvorsen, a lawyer for the ferry company, said the contract ran until 2030.\n\n"
+    '"We will see," Halvorsen said after the vote.'
+)
+# Both named in full first; the title says which of them "Mrs. Kowalski" is.
+BOTH = (
+    "Piotr Kowalski, the harbor master, told the board that the ferry would keep running.\n\n"
+    "Anna Kowalski, a lawyer for the ferry company, said the contract ran until 2030.\n\n"
+    '"We will see," Mrs. Kowalski said after the vote. Mr. Kowalski left early.'
+)
+# Nothing says who the lone surname is: it joins the first full name, as before.
+UNKNOWN = (
+    "Halvorsen told the harbor board on Monday that the ferry would keep running.\n\n"
+    "Marta Halvorsen, a lawyer for the ferry company, said the contract ran until 2030."
+)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_pipeline()
+
+
+def _people(nlp: Any, text: str) -> People:
+    return collect_people(nlp(text), find_credits(text))
+
+
+def _name_at(people: People, text: str, needle: str, nth: int = 0) -> str:
+    pos = -1
+    for _ in range(nth + 1):
+        pos = text.index(needle, pos + 1)
+    return next(m.person.name for m in people.mentions if m.start == pos)
+
+
+@pytest.mark.parametrize("text", [TITLED, VOTED], ids=["title", "pronouns"])
+def test_a_lone_surname_of_the_other_gender_does_not_join_a_relative(nlp: Any, text: str) -> None:
+    people = _people(nlp, text)
+    names = {p.name for p in people.people}
+    assert "Marta Halvorsen" in names and "Halvorsen" in names, names
+    last = text.rindex("Halvorsen said")
+    assert _name_at(people, text, "Halvorsen", text[:last].count("Halvorsen")) == "Halvorsen"
+    assert _name_at(people, text, "Marta Halvorsen") == "Marta Halvorsen"
+
+
+def test_a_title_sends_a_lone_surname_to_the_relative_of_its_gender(nlp: Any) -> None:
+    people = _people(nlp, BOTH)
+    assert sorted(p.name for p in people.people) == ["Anna Kowalski", "Piotr Kowalski"]
+    assert _name_at(people, BOTH, "Kowalski", 2) == "Anna Kowalski"  # "Mrs. Kowalski"
+    assert _name_at(people, BOTH, "Kowalski", 3) == "Piotr Kowalski"  # "Mr. Kowalski"
+
+
+def test_a_lone_surname_with_no_evidence_joins_the_first_full_name(nlp: Any) -> None:
+    people = _people(nlp, UNKNOWN)
+    assert [p.name for p in people.people] == ["Marta Halvorsen"]
+
+
+def test_the_daughter_is_not_given_her_fathers_quote() -> None:
+    result = next(iter(Extractor().extract([Article("halvorsen", TITLED)])))
+    quote = next(a for a in result.attributions if "We will see" in a.text)
+    assert quote.speaker.name == "Halvorsen", quote.speaker
