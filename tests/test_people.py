@@ -82,3 +82,13 @@ def test_the_daughter_is_not_given_her_fathers_quote() -> None:
     result = next(iter(Extractor().extract([Article("halvorsen", TITLED)])))
     quote = next(a for a in result.attributions if "We will see" in a.text)
     assert quote.speaker.name == "Halvorsen", quote.speaker
+
+
+def test_a_surname_the_tagger_takes_for_a_plural_noun_keeps_its_full_name(nlp: Any) -> None:
+    """ "Sanders said ...": the tagger reads "Sanders" as a plural noun, the recognizer as a person."""
+    text = "Senator Mira Sanders spoke to reporters on Monday. Sanders said the ferry bill would pass."
+    second = [t for t in nlp(text) if t.text == "Sanders"][1]
+    assert (second.pos_, second.ent_type_) == ("NOUN", "PERSON"), "the case this test is about"
+    result = next(iter(Extractor().extract([Article("sanders", text)])))
+    said = next(a for a in result.attributions if "would pass" in a.text)
+    assert said.speaker.mention == "Sanders" and said.speaker.name == "Mira Sanders", said.speaker

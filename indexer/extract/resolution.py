@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
 from indexer.extract.anonymity import describe_anonymity, reasons_elsewhere
@@ -84,7 +84,7 @@ def _resolve_one(
         _resolve_pronoun(doc, cand, mention, done, people, paras, res, ranker, context)
     elif (
         mention.kind in ("organization", "unknown")
-        and mention.head.pos_ == "PROPN"
+        and _proper(mention.head)
         and mention.name
         and (known := people.find(re.sub(r"['’]s$", "", mention.name)))
     ):
@@ -92,11 +92,17 @@ def _resolve_one(
         mention.kind = "person"
     elif mention.kind == "organization" and (named := _named_organization(doc, mention)) is not None:
         mention.name = named  # "the agency" after "the Lakeport Transit Authority"
-    elif mention.kind == "person" and mention.name and mention.head.pos_ == "PROPN":
+    elif mention.kind == "person" and mention.name and _proper(mention.head):
         res.person = people.find(mention.name) or people.add(mention.name, mention.title, mention.start, True)
         if mention.anonymity_reason:
             res.person.anonymity_reason = mention.anonymity_reason
     return res
+
+
+def _proper(head: Token) -> bool:
+    """A name: tagged a proper noun, or a capitalised word the recognizer calls a person ("Sanders",
+    which the tagger often takes for a plural noun)."""
+    return head.pos_ == "PROPN" or (head.ent_type_ == "PERSON" and head.text[:1].isupper())
 
 
 # Which last words of an organisation's name a definite description may point back to.
