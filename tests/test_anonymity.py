@@ -149,6 +149,25 @@ def test_unnamed_sources_are_typed(extractor: Extractor, case: tuple[Any, ...]) 
     assert sp.anonymous == (identification in ("unnamed", "partial"))
 
 
+NEAR_A_NAME = [
+    # an unnamed source described by the person it is close to: not that person
+    "A source close to Mayor Ann Lee said the budget would pass next week.",
+    "A person familiar with Ann Lee's thinking said the budget would pass next week.",
+    "A spokeswoman for Ann Lee said the budget would pass next week.",
+]
+
+
+@pytest.mark.parametrize("text", NEAR_A_NAME, ids=["close to", "familiar with", "spokeswoman for"])
+def test_a_source_described_by_a_named_person_is_unnamed_and_affiliated(
+    extractor: Extractor, text: str
+) -> None:
+    (said,) = extractor.extract_one(Article("t", text)).attributions
+    sp = said.speaker
+    assert sp.kind == "unnamed_person" and sp.anonymous, sp
+    assert sp.name is not None and sp.name.split()[0] in ("source", "person", "spokeswoman"), sp
+    assert sp.affiliation is not None and "Ann Lee" in sp.affiliation, sp
+
+
 ELSEWHERE = [
     # (article, the mention's start, the reason type): the reason is not in the source's sentence
     (

@@ -92,3 +92,12 @@ def test_a_surname_the_tagger_takes_for_a_plural_noun_keeps_its_full_name(nlp: A
     result = next(iter(Extractor().extract([Article("sanders", text)])))
     said = next(a for a in result.attributions if "would pass" in a.text)
     assert said.speaker.mention == "Sanders" and said.speaker.name == "Mira Sanders", said.speaker
+
+
+def test_who_after_a_phrase_naming_a_person_is_that_person() -> None:
+    """ "the endorsement of Sheriff Ana Ruiz, who said": the parse hangs "who" on "endorsement"."""
+    text = "The mayor welcomed the endorsement of Sheriff Ana Ruiz, who said the city needed more patrols."
+    result = next(iter(Extractor().extract([Article("ruiz", text)])))
+    said = next(a for a in result.attributions if "more patrols" in a.text)
+    assert said.speaker.mention == "who" and said.speaker.kind == "person", said.speaker
+    assert "Ana Ruiz" in (said.speaker.name or ""), said.speaker

@@ -19,7 +19,7 @@ from indexer.extract.credits import Credits
 from indexer.extract.cues import CueLexicon
 from indexer.extract.people import People, Person, collect_people
 from indexer.extract.pronouns import Context, PronounRanker, pronoun_candidates
-from indexer.extract.sources import Mention, classify
+from indexer.extract.sources import Mention, classify, mention_tokens
 from indexer.extract.text import source_text
 from indexer.model import Speaker, speaker_id
 from indexer.names import fold_name
@@ -172,6 +172,16 @@ def _resolve_pronoun(
             if noun.dep_ == "appos" and noun.head.pos_ == "PROPN" and classify(noun.head).kind == "person":
                 noun = noun.head  # "William Oberndorf, a California investor who ...": the person named
             antecedent = classify(noun)
+            if pron == "who" and antecedent.kind in ("document", "unknown"):
+                # "the endorsement of Sheriff Ana Ruiz, who said": "who" is a person, the one named there
+                # (an organisation stays: "the campaign, who said")
+                named = [
+                    t
+                    for t in mention_tokens(noun)
+                    if t.ent_type_ == "PERSON" and t.i != noun.i and t.dep_ == "pobj"
+                ]
+                if named:
+                    antecedent = classify(named[-1])
             res.mention = _as_written(mention, antecedent)
             if antecedent.kind == "person" and antecedent.name:
                 res.person = people.find(antecedent.name) or people.add(

@@ -284,8 +284,14 @@ def _person_entity(span: Span) -> Span | None:
                 return ent
             if span.root.dep_ == "poss" or span.root.i >= ent.end:
                 continue
+            between = span.doc[span.root.i : ent.start]
+            if span.root.pos_ == "NOUN" and not any(t.lower_ in _NAMING for t in between):
+                continue  # "a source close to Okafor", "a spokesman for Okafor": someone else, unnamed
             return ent
     return None
+
+
+_NAMING = frozenset({"named", "called"})  # "a teacher named Ana Ruiz" is Ana Ruiz
 
 
 def _role_before_name(span: Span) -> tuple[str, str] | None:
@@ -384,8 +390,32 @@ def _affiliation(head: Token) -> str | None:
         if lo < head.i:
             parts.append(doc[lo : head.i].text)
     for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ in ("at", "from", "of", "for"):
-            objs = [g for g in child.children if g.dep_ == "pobj"]
-            if objs and objs[0].ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
-                parts.append(mention_tokens(objs[0]).text)
+        if child.dep_ == "prep" and child.lower_ in ("at", "from", "of", "for", "to"):
+            named = _named_object(child)  # "an aide to Okafor", "a spokesman for the Harbor Authority"
+        elif child.dep_ == "amod" and child.lower_ in _NEAR:
+            # "a source close to Okafor", "a person familiar with Okafor's thinking"
+            prep = next((g for g in child.children if g.dep_ == "prep" and g.lower_ in ("to", "with")), None)
+            named = _named_object(prep, possessor=True) if prep is not None else None
+        else:
+            named = None
+        if named is not None:
+            parts.append(named)
     return " ".join(parts) if parts else None
+
+
+_NEAR = frozenset({"close", "familiar", "loyal", "allied", "linked", "connected"})
+_AFFILIATES = ("ORG", "GPE", "NORP", "FAC", "PERSON")
+
+
+def _named_object(prep: Token, possessor: bool = False) -> str | None:
+    """The organisation, place or person a preposition names; with `possessor`, also the owner of its
+    object ("with Okafor's thinking": Okafor)."""
+    obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    if obj is None:
+        return None
+    if obj.ent_type_ in _AFFILIATES:
+        return mention_tokens(obj).text
+    owner = next((g for g in obj.children if g.dep_ == "poss"), None) if possessor else None
+    if owner is not None and owner.ent_type_ in _AFFILIATES:
+        return re.sub(r"['’]s$", "", mention_tokens(owner).text)
+    return None
