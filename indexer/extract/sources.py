@@ -414,7 +414,7 @@ def _named_object(prep: Token, possessor: bool = False) -> str | None:
     if obj is None:
         return None
     if obj.ent_type_ in _AFFILIATES:
-        return mention_tokens(obj).text
+        return re.sub(r"['’]s?$", "", mention_tokens(obj).text)  # "friends of Mr. Clinton's"
     owner = next((g for g in obj.children if g.dep_ == "poss"), None) if possessor else None
     if owner is not None and owner.ent_type_ in _AFFILIATES:
         return re.sub(r"['’]s$", "", mention_tokens(owner).text)
