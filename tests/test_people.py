@@ -101,3 +101,29 @@ def test_who_after_a_phrase_naming_a_person_is_that_person() -> None:
     said = next(a for a in result.attributions if "more patrols" in a.text)
     assert said.speaker.mention == "who" and said.speaker.kind == "person", said.speaker
     assert "Ana Ruiz" in (said.speaker.name or ""), said.speaker
+
+
+OFFICES = (
+    "Republican presidential candidate Ana Ruiz spoke in Lakeport on Monday. Gov. Tomas Berg "
+    "introduced her.\n\n"
+    "The Republican presidential candidate said the port needed more money.\n\n"
+    "The governor said he agreed with her.\n\n"
+    "The president said nothing."
+)
+
+
+@pytest.mark.parametrize(
+    ("anchor", "name"),
+    [
+        ("the port needed more money", "Ana Ruiz"),  # called so before her name
+        ("he agreed with her", "Tomas Berg"),  # "Gov." is a governor
+        ("nothing", None),  # no one in the article has been called president
+    ],
+)
+def test_a_description_goes_to_the_one_person_the_article_called_so(anchor: str, name: str | None) -> None:
+    result = next(iter(Extractor().extract([Article("offices", OFFICES)])))
+    said = next(a for a in result.attributions if anchor in a.text)
+    if name is None:
+        assert said.speaker.name == "president", said.speaker
+    else:
+        assert said.speaker.name == name and said.speaker.kind == "person", said.speaker

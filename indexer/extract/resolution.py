@@ -50,6 +50,7 @@ def resolve(
     for cand in candidates:
         resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras, ranker, context))
     _name_descriptions(resolved, candidates, paras)
+    _name_offices(doc, resolved, people)
     speakers = [_speaker(r, article_id) for r in resolved]
     reasons_elsewhere(doc, [r.mention for r in resolved], speakers)
     return [describe_anonymity(sp, _description(r)) for sp, r in zip(speakers, resolved, strict=True)]
@@ -287,6 +288,86 @@ def _name_descriptions(resolved: list[Resolved], candidates: list[Candidate], pa
             )
             if near and named_there:
                 r.person = other.person
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "ROOT"})
+_ABBREVIATIONS = {
+    "sen": "senator",
+    "gov": "governor",
+    "rep": "representative",
+    "pres": "president",
+    "sec": "secretary",
+    "gen": "general",
+    "lt": "lieutenant",
+    "amb": "ambassador",
+    "atty": "attorney",
+    "supt": "superintendent",
+}
+
+
+def _role_words(doc: Doc, people: People, skip: int) -> dict[int, set[str]]:
+    """What the article calls each person beside a name (id(person) -> lemmas): the words just before
+    it ("Republican presidential candidate Ana Ruiz", "former Sen. Ana Ruiz") and its appositions
+    ("Ana Ruiz, the party's nominee"). The noun at `skip` is the description being resolved: an
+    apposition of it counts only on a subject ("Ana Ruiz, the party's nominee, said"), not on a name
+    in a list or a prepositional phrase ("an interview with hosts Ana Ruiz and Ben Ode, the nominee
+    said", which the parser may read as an apposition)."""
+    words: dict[int, set[str]] = {}
+
+    def add(person: Person, toks: list[Token]) -> None:
+        bag = words.setdefault(id(person), set())
+        for t in toks:
+            if t.pos_ in ("NOUN", "PROPN", "ADJ") or t.lower_ in ("former", "vice"):
+                low = t.lemma_.lower().rstrip(".")
+                bag.add(_ABBREVIATIONS.get(low, low))
+
+    for m in people.mentions:
+        if m.token < 0:
+            continue
+        tok = doc[m.token]
+        lo = tok.i
+        while lo > 0 and doc[lo - 1].ent_type_ == "PERSON" and doc[lo - 1].ent_iob_ != "O":
+            lo -= 1
+        before: list[Token] = []
+        i = lo - 1
+        while (
+            i >= 0
+            and lo - i <= 6
+            and (doc[i].pos_ in ("NOUN", "PROPN", "ADJ") or doc[i].lower_ in ("of", "former", "vice", "."))
+        ):
+            before.insert(0, doc[i])
+            i -= 1
+        add(m.person, before)
+        for child in tok.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and (child.i != skip or tok.dep_ in _SUBJECTS):
+                add(m.person, [c for c in child.subtree if c.i <= child.i])
+        if (
+            tok.dep_ == "appos"
+            and tok.head.pos_ == "NOUN"
+            and (tok.head.i != skip or tok.head.dep_ in _SUBJECTS)
+        ):
+            add(m.person, [c for c in tok.head.subtree if c.i <= tok.head.i])
+    return words
+
+
+def _name_offices(doc: Doc, resolved: list[Resolved], people: People) -> None:
+    """ "the Republican presidential candidate said" after "Republican presidential candidate Ana
+    Ruiz": the description is Ana Ruiz, when she is the one person named before it whom the article
+    has called by the description's noun and all its modifiers."""
+    for r in resolved:
+        m = r.mention
+        if m is None or m.kind != "person" or r.person is not None or m.pronoun is not None:
+            continue
+        head = m.head
+        if head.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+            continue
+        mods = [c for c in head.children if c.dep_ in ("amod", "compound") and c.i < head.i]
+        wanted = {head.lemma_.lower()} | {c.lemma_.lower() for c in mods}
+        roles = _role_words(doc, people, head.i)
+        before = {id(x.person): x.person for x in people.mentions if x.start < m.start}
+        fits = [p for key, p in before.items() if wanted <= roles.get(key, set())]
+        if len(fits) == 1:
+            r.person = fits[0]
 
 
 def _description(r: Resolved) -> str | None:
