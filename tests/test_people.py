@@ -127,3 +127,15 @@ def test_a_description_goes_to_the_one_person_the_article_called_so(anchor: str,
         assert said.speaker.name == "president", said.speaker
     else:
         assert said.speaker.name == name and said.speaker.kind == "person", said.speaker
+
+
+def test_an_outlet_before_a_name_is_its_affiliation_not_part_of_it(nlp: Any) -> None:
+    from indexer.extract.sources import split_title
+
+    doc = nlp("The Gazette's Greg Sargent said the port would close.")
+    assert split_title(doc[0:5], doc[0:5]) == (None, "Greg Sargent")  # the recognizer may take it all in
+    doc = nlp("the Women's Media Center said the port would close.")
+    assert split_title(doc[0:5], doc[0:5])[1] == "the Women's Media Center"  # no person's name after it
+    text = "The Lakeport Herald's Tomas Berg wrote that the vote was close."
+    (wrote,) = Extractor().extract_one(Article("herald", text)).attributions
+    assert (wrote.speaker.name, wrote.speaker.affiliation) == ("Tomas Berg", "Lakeport Herald"), wrote.speaker

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from indexer.extract import lexicon as lx
+from indexer.extract.gender import name_gender
 from indexer.extract.text import source_text
 from indexer.model import SourceKind
 
@@ -164,6 +165,7 @@ def classify(head: Token) -> Mention:
         title, name = split_title(person, span)
         title = title or _appositive_role(head)
         base.kind, base.name, base.title = "person", name, title
+        base.affiliation = _owner(head, person)  # "The Gazette's Lena Abrams": The Gazette
         base.anonymity_reason = anonymity_reason(head)
         base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
         return base
@@ -224,6 +226,19 @@ def classify(head: Token) -> Mention:
     return base
 
 
+def _owner(head: Token, person: Span) -> str | None:
+    """The outlet or organisation a person's name is given as belonging to ("The Gazette's Lena
+    Abrams"), whether or not the recognizer took it into the name."""
+    doc = head.doc
+    inside = next((t for t in person if t.text in ("'s", "’s")), None)
+    if inside is not None and person.start < inside.i < person.end - 1:
+        return strip_determiner(doc[person.start : inside.i].text)
+    poss = next((c for c in head.children if c.dep_ == "poss" and c.i < person.start), None)
+    if poss is not None and poss.pos_ == "PROPN" and poss.ent_type_ != "PERSON":
+        return re.sub(r"['’]s?$", "", strip_determiner(mention_tokens(poss).text))
+    return None
+
+
 def split_title(person: Span, mention: Span) -> tuple[str | None, str]:
     """("Maj. Gen.", "Hossein Salami") from "Maj. Gen. Hossein Salami" and its neighbours."""
     doc = person.doc
@@ -233,6 +248,15 @@ def split_title(person: Span, mention: Span) -> tuple[str | None, str]:
         name_tokens = name_tokens[1:]
     while name_tokens and name_tokens[-1].text in ("'s", "’s", "'", "’"):
         name_tokens = name_tokens[:-1]
+    owner = next((k for k, t in enumerate(name_tokens) if t.text in ("'s", "’s")), None)
+    rest = name_tokens[owner + 1 :] if owner is not None else []
+    if (
+        len(rest) >= 2
+        and all(t.text[:1].isupper() for t in rest)
+        and name_gender(" ".join(t.text for t in rest))
+        and rest[-1].lower_ not in lx.ORG_NOUNS  # not "the Women's Media Center"
+    ):
+        name_tokens = rest  # "The Post's Greg Sargent": the recognizer took the outlet into the name
     if not name_tokens:
         name_tokens = list(person)
     title_tokens: list[Token] = []
