@@ -139,3 +139,13 @@ def test_an_outlet_before_a_name_is_its_affiliation_not_part_of_it(nlp: Any) -> 
     text = "The Lakeport Herald's Tomas Berg wrote that the vote was close."
     (wrote,) = Extractor().extract_one(Article("herald", text)).attributions
     assert (wrote.speaker.name, wrote.speaker.affiliation) == ("Tomas Berg", "Lakeport Herald"), wrote.speaker
+
+
+def test_an_outlet_the_recognizer_calls_a_person_is_still_an_affiliation(nlp: Any) -> None:
+    from indexer.extract.sources import classify
+
+    doc = nlp("The Gazette's Greg Sargent said the port would close.")
+    source = classify(next(t for t in doc if t.dep_ == "nsubj"))
+    assert (source.name, source.affiliation) == ("Greg Sargent", "Gazette"), source
+    doc = nlp("Ana Ruiz's aide Tom Berg said the port would close.")
+    assert classify(next(t for t in doc if t.dep_ == "nsubj")).affiliation is None  # a person's aide

@@ -190,6 +190,8 @@ def classify(head: Token) -> Mention:
     if head.pos_ == "PROPN" and ent not in ("ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"):
         title, name = split_title(span, span)
         base.kind, base.name, base.title = "person", name, title
+        if name != span.text and name in span.text:
+            base.affiliation = _owner(head, span)
         base.anonymity_reason = anonymity_reason(head)
         base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
         return base
@@ -234,7 +236,12 @@ def _owner(head: Token, person: Span) -> str | None:
     if inside is not None and person.start < inside.i < person.end - 1:
         return strip_determiner(doc[person.start : inside.i].text)
     poss = next((c for c in head.children if c.dep_ == "poss" and c.i < person.start), None)
-    if poss is not None and poss.pos_ == "PROPN" and poss.ent_type_ != "PERSON":
+    # not a person's ("Ana Ruiz's aide Tom Berg"), unless "the" says it is no person ("The Gazette's")
+    if (
+        poss is not None
+        and poss.pos_ == "PROPN"
+        and (poss.ent_type_ != "PERSON" or any(c.dep_ == "det" and c.lower_ == "the" for c in poss.children))
+    ):
         return re.sub(r"['’]s?$", "", strip_determiner(mention_tokens(poss).text))
     return None
 
