@@ -261,9 +261,9 @@ def split_title(person: Span, mention: Span) -> tuple[str | None, str]:
         len(rest) >= 2
         and all(t.text[:1].isupper() for t in rest)
         and name_gender(" ".join(t.text for t in rest))
-        and rest[-1].lower_ not in lx.ORG_NOUNS  # not "the Women's Media Center"
+        and rest[-1].lower_ not in lx.ORG_NOUNS  # not "the Children's Grace Center"
     ):
-        name_tokens = rest  # "The Post's Greg Sargent": the recognizer took the outlet into the name
+        name_tokens = rest  # "The Gazette's Lena Abrams": the recognizer took the outlet into the name
     if not name_tokens:
         name_tokens = list(person)
     title_tokens: list[Token] = []
