@@ -99,11 +99,14 @@ def _title_evidence(title: str | None) -> str | None:
     return None if (title or "").lower().split()[:1] == ["miss"] else title_gender(title)
 
 
+def _titled(person: Person) -> str | None:
+    """The gender a title of the person's gave, if any."""
+    return person.gender if _title_evidence(person.title) is not None else None
+
+
 def _gender_of(person: Person) -> str | None:
     """What is known so far: a title's gender, else the first name's."""
-    if person.gender is not None and _title_evidence(person.title) is not None:
-        return person.gender
-    return name_gender(person.name)
+    return _titled(person) or name_gender(person.name)
 
 
 def _other_relative(lone: Person, name: str, title: str | None) -> bool:
@@ -115,7 +118,7 @@ def _other_relative(lone: Person, name: str, title: str | None) -> bool:
     named = _title_evidence(title) or name_gender(name)
     m, f = lone.votes.count("m"), lone.votes.count("f")
     voted = "m" if m >= 2 and not f else "f" if f >= 2 and not m else None
-    titled = lone.gender if _title_evidence(lone.title) is not None else None
+    titled = _titled(lone)
     if titled is not None and voted is not None and titled != voted:
         return False
     known = titled or voted

@@ -305,21 +305,22 @@ _ABBREVIATIONS = {
 }
 
 
-def _role_words(doc: Doc, people: People, skip: int) -> dict[int, set[str]]:
-    """What the article calls each person beside a name (id(person) -> lemmas): the words just before
-    it ("Republican presidential candidate Ana Ruiz", "former Sen. Ana Ruiz") and its appositions
-    ("Ana Ruiz, the party's nominee"). The noun at `skip` is the description being resolved: an
-    apposition of it counts only on a subject ("Ana Ruiz, the party's nominee, said"), not on a name
-    in a list or a prepositional phrase ("an interview with hosts Ana Ruiz and Ben Ode, the nominee
+def _role_words(doc: Doc, people: People) -> dict[int, list[tuple[int, set[str]]]]:
+    """What the article calls each person beside a name (id(person) -> lemma sets, each with the index
+    of the noun it came from or -1): the words just before it ("Republican presidential candidate Ana
+    Ruiz", "former Sen. Ana Ruiz") and its appositions ("Ana Ruiz, the party's nominee"). An
+    apposition that is not on a subject keeps its noun's index: when that noun is the description
+    being resolved, it does not count ("an interview with hosts Ana Ruiz and Ben Ode, the nominee
     said", which the parser may read as an apposition)."""
-    words: dict[int, set[str]] = {}
+    words: dict[int, list[tuple[int, set[str]]]] = {}
 
-    def add(person: Person, toks: list[Token]) -> None:
-        bag = words.setdefault(id(person), set())
+    def add(person: Person, toks: list[Token], source: int = -1) -> None:
+        bag: set[str] = set()
         for t in toks:
             if t.pos_ in ("NOUN", "PROPN", "ADJ") or t.lower_ in ("former", "vice"):
                 low = t.lemma_.lower().rstrip(".")
                 bag.add(_ABBREVIATIONS.get(low, low))
+        words.setdefault(id(person), []).append((source, bag))
 
     for m in people.mentions:
         if m.token < 0:
@@ -339,14 +340,12 @@ def _role_words(doc: Doc, people: People, skip: int) -> dict[int, set[str]]:
             i -= 1
         add(m.person, before)
         for child in tok.children:
-            if child.dep_ == "appos" and child.pos_ == "NOUN" and (child.i != skip or tok.dep_ in _SUBJECTS):
-                add(m.person, [c for c in child.subtree if c.i <= child.i])
-        if (
-            tok.dep_ == "appos"
-            and tok.head.pos_ == "NOUN"
-            and (tok.head.i != skip or tok.head.dep_ in _SUBJECTS)
-        ):
-            add(m.person, [c for c in tok.head.subtree if c.i <= tok.head.i])
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                source = -1 if tok.dep_ in _SUBJECTS else child.i
+                add(m.person, [c for c in child.subtree if c.i <= child.i], source)
+        if tok.dep_ == "appos" and tok.head.pos_ == "NOUN":
+            source = -1 if tok.head.dep_ in _SUBJECTS else tok.head.i
+            add(m.person, [c for c in tok.head.subtree if c.i <= tok.head.i], source)
     return words
 
 
@@ -354,6 +353,7 @@ def _name_offices(doc: Doc, resolved: list[Resolved], people: People) -> None:
     """ "the Republican presidential candidate said" after "Republican presidential candidate Ana
     Ruiz": the description is Ana Ruiz, when she is the one person named before it whom the article
     has called by the description's noun and all its modifiers."""
+    roles: dict[int, list[tuple[int, set[str]]]] | None = None
     for r in resolved:
         m = r.mention
         if m is None or m.kind != "person" or r.person is not None or m.pronoun is not None:
@@ -363,9 +363,14 @@ def _name_offices(doc: Doc, resolved: list[Resolved], people: People) -> None:
             continue
         mods = [c for c in head.children if c.dep_ in ("amod", "compound") and c.i < head.i]
         wanted = {head.lemma_.lower()} | {c.lemma_.lower() for c in mods}
-        roles = _role_words(doc, people, head.i)
+        if roles is None:
+            roles = _role_words(doc, people)
         before = {id(x.person): x.person for x in people.mentions if x.start < m.start}
-        fits = [p for key, p in before.items() if wanted <= roles.get(key, set())]
+        fits = [
+            p
+            for key, p in before.items()
+            if wanted <= {w for source, bag in roles.get(key, []) if source != head.i for w in bag}
+        ]
         if len(fits) == 1:
             r.person = fits[0]
 

@@ -242,7 +242,7 @@ def _owner(head: Token, person: Span) -> str | None:
         and poss.pos_ == "PROPN"
         and (poss.ent_type_ != "PERSON" or any(c.dep_ == "det" and c.lower_ == "the" for c in poss.children))
     ):
-        return re.sub(r"['’]s?$", "", strip_determiner(mention_tokens(poss).text))
+        return strip_possessive(strip_determiner(mention_tokens(poss).text))
     return None
 
 
@@ -276,6 +276,11 @@ def split_title(person: Span, mention: Span) -> tuple[str | None, str]:
         title_tokens = title_tokens[1:]  # a full stop of the sentence before is no title
     title = doc[title_tokens[0].i : title_tokens[-1].i + 1].text if title_tokens else None
     return title, name
+
+
+def strip_possessive(text: str) -> str:
+    """ "Okafor" from "Okafor's" (or "Okafor'")."""
+    return re.sub(r"['’]s?$", "", text)
 
 
 def strip_determiner(text: str) -> str:
@@ -445,8 +450,8 @@ def _named_object(prep: Token, possessor: bool = False) -> str | None:
     if obj is None:
         return None
     if obj.ent_type_ in _AFFILIATES:
-        return re.sub(r"['’]s?$", "", mention_tokens(obj).text)  # "friends of Mr. Clinton's"
+        return strip_possessive(mention_tokens(obj).text)  # "friends of Mr. Clinton's"
     owner = next((g for g in obj.children if g.dep_ == "poss"), None) if possessor else None
     if owner is not None and owner.ent_type_ in _AFFILIATES:
-        return re.sub(r"['’]s$", "", mention_tokens(owner).text)
+        return strip_possessive(mention_tokens(owner).text)
     return None
