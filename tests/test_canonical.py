@@ -121,6 +121,31 @@ def test_merge_gives_one_name_per_person_and_can_undo_it(es: EsTarget) -> None:
 
 
 @pytest.mark.es
+def test_a_surname_its_article_kept_apart_from_a_full_name_stays_apart(es: EsTarget) -> None:
+    """ "Mr. Kowalski" and "Anna Kowalski" in one article are two people; in another article
+    "Kowalski" alone may still be her."""
+    _load(
+        es,
+        [
+            _rec(1, 0, "Kowalski"),
+            _rec(1, 1, "Anna Kowalski"),
+            _rec(2, 0, "Kowalski"),
+            _rec(3, 0, "Anna Kowalski"),
+        ],
+    )
+    done = merge_speakers(es.client, es.alias, es.articles_alias)
+    assert done.quotes_changed == 1
+    assert _names(es) == {"Anna Kowalski": 3, "Kowalski": 1}
+    kept = es.client.search(index=es.alias, query={"term": {"speaker.name.keyword": "Kowalski"}}, size=5)[
+        "hits"
+    ]["hits"]
+    assert [h["_source"]["article_id"] for h in kept] == ["art-1"]
+    assert sorted(_article(es, "art-1")["speakers"]) == ["Anna Kowalski", "Kowalski"]
+    again = merge_speakers(es.client, es.alias, es.articles_alias)
+    assert again.quotes_changed == 0
+
+
+@pytest.mark.es
 def test_reloading_an_article_keeps_the_merged_name_after_the_pass(es: EsTarget) -> None:
     recs = [_rec(1, 0, "Trump"), _rec(2, 0, "Donald Trump")]
     _load(es, recs)

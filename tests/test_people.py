@@ -73,6 +73,35 @@ def test_a_title_sends_a_lone_surname_to_the_relative_of_its_gender(nlp: Any) ->
     assert _name_at(people, BOTH, "Kowalski", 3) == "Piotr Kowalski"  # "Mr. Kowalski"
 
 
+# A woman named in full, and her pronoun; then her husband, known only as "Mr. Kowalski".
+HUSBAND = (
+    "Anna Kowalski, a lawyer for the ferry company, said she expected the contract to run until 2030.\n\n"
+    "Mr. Kowalski, the harbor master, told the board that the ferry would keep running.\n\n"
+    '"We will see," Mr. Kowalski said after the vote.'
+)
+# The same with a first name the table calls a woman's and nothing else said of her: the title wins.
+NO_EVIDENCE = (
+    "Senator Lindsey Marsh spoke to the harbor board on Monday.\n\n"
+    '"We will see," Mr. Marsh said after the vote.'
+)
+
+
+def test_a_title_of_the_other_gender_is_a_relative_of_their_own(nlp: Any) -> None:
+    people = _people(nlp, HUSBAND)
+    assert sorted(p.name for p in people.people) == ["Anna Kowalski", "Kowalski"]
+    assert _name_at(people, HUSBAND, "Kowalski", 1) == "Kowalski"
+    husband = next(p for p in people.people if p.name == "Kowalski")
+    assert (husband.title, husband.gender) == ("Mr.", "m")
+    anna = next(p for p in people.people if p.name == "Anna Kowalski")
+    assert anna.gender == "f" and anna.title != "Mr."  # she does not take his title
+
+
+def test_a_title_against_the_first_name_table_alone_joins_the_full_name(nlp: Any) -> None:
+    people = _people(nlp, NO_EVIDENCE)
+    assert [p.name for p in people.people] == ["Lindsey Marsh"]
+    assert people.people[0].gender == "m"
+
+
 def test_a_lone_surname_with_no_evidence_joins_the_first_full_name(nlp: Any) -> None:
     people = _people(nlp, UNKNOWN)
     assert [p.name for p in people.people] == ["Marta Halvorsen"]

@@ -6,7 +6,8 @@ Extraction names each speaker by the fullest form its own article gives, so an a
 
 - a lone surname to the one person of the collection named in full with it ("Trump" -> "Donald Trump"),
   but only when that person is the only one: with "Hillary Clinton" and "Bill Clinton" both named,
-  "Clinton" stays "Clinton";
+  "Clinton" stays "Clinton". Nor in an article that quotes both the lone surname and someone named in
+  full with it: extraction kept them apart there ("Mr. Kowalski" and "Anna Kowalski");
 - forms of one first and last name to the form used most ("Donald J. Trump" -> "Donald Trump").
 
 The quote documents whose name changes get the collection's name, its id and ``speaker.merged: true``;
@@ -113,12 +114,49 @@ def _person_name_counts(client: Elasticsearch, quotes: str) -> dict[str, int]:
             return counts
 
 
-def _target(speaker: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, Any] | None:
+def _kept_apart(client: Elasticsearch, quotes: str, lone: set[str]) -> set[tuple[str, str]]:
+    """(article, surname) pairs where the article quotes a lone surname and also a person named in full
+    with it: extraction kept the two apart ("Mr. Kowalski" is not "Anna Kowalski"), so the lone one
+    must not become her in the collection either."""
+    by_article: dict[str, set[str]] = defaultdict(set)
+    after: dict[str, Any] | None = None
+    while True:
+        composite: dict[str, Any] = {
+            "size": 1000,
+            "sources": [
+                {"article": {"terms": {"field": "article_id"}}},
+                {"name": {"terms": {"field": "speaker.name_in_article"}}},
+            ],
+        }
+        if after is not None:
+            composite["after"] = after
+        resp = client.search(
+            index=quotes, size=0, query=_NAMED_PEOPLE, aggregations={"pairs": {"composite": composite}}
+        ).body
+        agg = resp["aggregations"]["pairs"]
+        for bucket in agg["buckets"]:
+            by_article[str(bucket["key"]["article"])].add(str(bucket["key"]["name"]))
+        after = agg.get("after_key")
+        if not agg["buckets"] or after is None:
+            break
+    out: set[tuple[str, str]] = set()
+    for article, names in by_article.items():
+        surnames = {key[1] for key in map(_first_last, names) if key is not None}
+        out |= {(article, n) for n in names & lone if fold_name(n) in surnames}
+    return out
+
+
+def _target(
+    speaker: Mapping[str, Any],
+    mapping: Mapping[str, str],
+    article_id: str = "",
+    kept_apart: set[tuple[str, str]] | None = None,
+) -> dict[str, Any] | None:
     """The speaker as it should read, or None when it already does."""
     own = speaker.get("name_in_article") or speaker.get("name")
     if not isinstance(own, str):
         return None
-    name = mapping.get(own, own)
+    name = own if kept_apart and (article_id, own) in kept_apart else mapping.get(own, own)
     merged = name != own
     if speaker.get("name") == name and bool(speaker.get("merged")) == merged:
         return None
@@ -138,6 +176,7 @@ def merge_speakers(
 
     client.indices.refresh(index=quotes)
     mapping = plan(_person_name_counts(client, quotes))
+    kept = _kept_apart(client, quotes, {n for n in mapping if len(n.split()) == 1})
     result = MergeReport(names=len(mapping), load=LoadReport())
     touched: set[str] = set()
     names = sorted(mapping)
@@ -161,10 +200,10 @@ def merge_speakers(
         for query in queries:
             for hit in iter_source(client, quotes, query):
                 source = hit["_source"]
-                speaker = _target(source.get("speaker") or {}, mapping)
+                article_id = str(source.get("article_id"))
+                speaker = _target(source.get("speaker") or {}, mapping, article_id, kept)
                 if speaker is None:
                     continue
-                article_id = str(source.get("article_id"))
                 touched.add(article_id)
                 result.quotes_changed += 1
                 yield BulkAction(

@@ -82,8 +82,13 @@ class People:
             person = None
         titled = _title_evidence(title)
         if person is not None and titled is not None and _gender_of(person) not in (None, titled):
-            # "Mrs. Kowalski" after "Piotr Kowalski": a relative named by the title, not Piotr
-            person = next((p for p in self._bearers(name) if _gender_of(p) in (None, titled)), person)
+            # "Mrs. Kowalski" after "Piotr Kowalski": a relative named by the title, not Piotr. When
+            # no one of the title's gender bears the name, it is a person of their own if the article
+            # says the other's gender too ("Mr. Kowalski" after "Anna Kowalski ... she"); a first
+            # name's table alone may be wrong for this person ("Sen. Lindsey Graham ... Mr. Graham").
+            relative = next((p for p in self._bearers(name) if _gender_of(p) in (None, titled)), None)
+            if relative is not None or _said_gender(person) is not None:
+                person = relative
         if person is None:
             person = Person(name)
             self.people.append(person)
@@ -102,6 +107,13 @@ def _title_evidence(title: str | None) -> str | None:
 def _titled(person: Person) -> str | None:
     """The gender a title of the person's gave, if any."""
     return person.gender if _title_evidence(person.title) is not None else None
+
+
+def _said_gender(person: Person) -> str | None:
+    """The gender the article itself gives so far: a title, else pronouns after the person, all of
+    one gender."""
+    m, f = person.votes.count("m"), person.votes.count("f")
+    return _titled(person) or ("m" if m and not f else "f" if f and not m else None)
 
 
 def _gender_of(person: Person) -> str | None:
