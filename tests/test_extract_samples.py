@@ -28,6 +28,7 @@ FILES = [
     ROOT / "tests" / "data" / "library-board.txt",
     ROOT / "tests" / "data" / "ferry-fares.txt",
     ROOT / "tests" / "data" / "transit-hearing.txt",
+    ROOT / "tests" / "data" / "ferry-roundup.txt",
 ]
 HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT, TALKS = (
     "harbor-strike",
@@ -38,6 +39,7 @@ HARBOR, COUNCIL, FLOOD, LIBRARY, FERRY, TRANSIT, TALKS = (
     "transit-hearing",
     "harbor-talks",
 )
+ROUNDUP = "ferry-roundup"
 
 
 def person(name: str | list[str], **extra: Any) -> dict[str, Any]:
@@ -214,6 +216,18 @@ GOLD: list[tuple[str, str, dict[str, Any]]] = [
         "the mayor of hiding the deficit",
         {"name": "Republicans", "kind": "unnamed_group", "anonymous": False},
     ),
+    # a news roundup: "HEADLINE - Name: “...”" and "More from Name: “...”" label their quotes
+    (ROUNDUP, "The fare rose by a third in March", person(["Marta Quill", "Tom Brandt"])),
+    (ROUNDUP, "Four riders in five asked", person(["Marta Quill", "Tom Brandt"])),
+    (
+        ROUNDUP,
+        "A second count of the morning boats",
+        {"name": "survey", "kind": "document", "anonymous": False},
+    ),
+    (ROUNDUP, "Not one number on my desk", person("Dana Ortiz", title="Rep.")),
+    # vox pops signed on a line of their own, with a hyphen for the dash
+    (ROUNDUP, "I work nights at the hospital", person("Lena Abrams")),
+    (ROUNDUP, "The fare is fine", person("Piet Vos", title="Captain")),
     (
         TRANSIT,
         "most commuters opposed to the cuts",

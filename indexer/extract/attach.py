@@ -24,6 +24,15 @@ _SIGNATURE = re.compile(
 )
 
 
+# a signature on a line of its own under the quote ("“...” / - Julie Diaz, voter."): any dash,
+# a hyphen too, and a short line that is a name, maybe followed by what the name is
+_LINE_SIGNATURE = re.compile(
+    r"[^\S\n]*[.,]?[^\S\n]*\n\s*([―—–-]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})"
+    r"(?:[,;][^\n]{0,60})?[^\S\n]*$",
+    re.MULTILINE,
+)
+
+
 _PARAGRAPH_SIGNATURE = re.compile(
     r"[.!?”\"’][^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,40}$",
     re.MULTILINE,
@@ -117,13 +126,25 @@ def _next_to_cue(st: _State, q: QuoteSpan) -> Candidate | None:
     return cue
 
 
-def _after_colon(st: _State, q: QuoteSpan) -> Candidate | None:
+def _labelled(st: _State, q: QuoteSpan) -> Candidate | None:
+    """ "Riders want the late boat - More from Ruiz: “...”": a name that labels the quote before its
+    colon is its source, before any cue nearby; as in a transcript, the ranker does not overrule it."""
     colon = _colon_subject(st.doc, q, st.inside)
+    if colon is None or colon[2] != "colon_label":
+        return None
+    return _after_colon(st, q, colon)
+
+
+def _after_colon(
+    st: _State, q: QuoteSpan, colon: tuple[tuple[int, int], Token, str] | None = None
+) -> Candidate | None:
+    colon = colon or _colon_subject(st.doc, q, st.inside)
     if colon is None:
         return None
-    cue, speaker = colon
+    cue, speaker, rule = colon
     chosen = Candidate(q.start, q.end, "direct", 0.7, cue=cue, speaker=speaker, fragments=list(q.fragments))
-    chosen.rule = "colon"
+    chosen.rule = rule
+    chosen.speaker_fixed = rule == "colon_label"
     st.result.append(chosen)
     return chosen
 
@@ -141,6 +162,7 @@ def _signed(st: _State, q: QuoteSpan) -> Candidate | None:
         speaker_span=signed[1],
         fragments=list(q.fragments),
         rule="signature",
+        speaker_fixed=True,  # the name that signs the quote is its source
     )
     st.result.append(chosen)
     return chosen
@@ -214,6 +236,7 @@ def _bare_quote(st: _State, q: QuoteSpan) -> Candidate | None:
 
 STRATEGIES: tuple[Strategy, ...] = (
     _in_cue_clause,
+    _labelled,
     _next_to_cue,
     _after_colon,
     _signed,
@@ -385,8 +408,9 @@ def _quoting_clause(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[Token, t
     return (verb, clipped, subject) if clipped is not None else None
 
 
-def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int, int], Token] | None:
-    """ "The mayor made the following remark: “...”": the subject of the clause the colon ends."""
+def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int, int], Token, str] | None:
+    """ "The mayor made the following remark: “...”": the subject of the clause the colon ends
+    (rule "colon"), or the name that alone labels the quote (rule "colon_label")."""
     text = source_text(doc)
     i = q.outer[0] - 1
     while i >= 0 and text[i].isspace():
@@ -397,6 +421,9 @@ def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int
     if colon is None:
         return None
     sentence = colon.root.sent
+    label = _colon_label(doc, text, i, sentence.start_char)
+    if label is not None and valid_source(label, inside, None):
+        return (i, i + 1), label, "colon_label"
     # the clause the colon closes: the nearest verb before it that has a subject of its own
     # ("She grew so angry ... that I gave a different reply: “...”" is the writer's reply)
     for verb in reversed(doc[sentence.start : colon.start]):
@@ -408,8 +435,43 @@ def _colon_subject(doc: Doc, q: QuoteSpan, inside: bytearray) -> tuple[tuple[int
         subject = subjects[-1]
         if not valid_source(subject, inside, None) or subject.lower_ in ("you", "it", "there", "me", "us"):
             return None
-        return (i, i + 1), named_apposition(subject)
+        return (i, i + 1), named_apposition(subject), "colon"
     return None
+
+
+# "Ana Ruiz:", "Rep. Ana Ruiz (D-Ore.):", "More from Ruiz and Lee:", "More from the survey:"
+_LABEL = re.compile(
+    r"(?:[Mm]ore from[^\S\n]+(?P<desc>(?:the|a|an|their|his|her)[^\S\n]+[\w'’-]+(?:[^\S\n]+[\w'’-]+)?)|"
+    r"(?:[Mm]ore from[^\S\n]+)?(?P<name>[A-Z][\w.'’&-]*(?:[^\S\n]+(?:and|of|&|[A-Z][\w.'’&-]*)){0,6}))"
+    r"(?:[^\S\n]*\([^()\n]{1,30}\))?[^\S\n]*"
+)
+_LABEL_ENTS = ("PERSON", "ORG", "NORP", "GPE")
+
+
+def _colon_label(doc: Doc, text: str, colon: int, sentence_start: int) -> Token | None:
+    """ "POLLS WERE EARLY - Ana Ruiz: “...”", "Ruiz: “...”": the name that alone labels the quote, as
+    in news roundups and debate excerpts. It runs from the start of the sentence, paragraph or
+    dash-set headline to the colon."""
+    base = max(text.rfind("\n", 0, colon) + 1, sentence_start)
+    start = base
+    for m in re.finditer(r"[^\S\n][-–—]+[^\S\n]*|[.!?][”\"’]?[^\S\n]+(?=[A-Z])", text[base:colon]):
+        if m.group(0)[0] == "." and re.search(r"\b[A-Z][a-z]{0,3}$", text[base : base + m.start()]):
+            continue  # "Rep." or "P.": an abbreviation, not a sentence's end
+        start = base + m.end()
+    label = _LABEL.fullmatch(text, start, colon)
+    if label is None:
+        return None
+    group = "desc" if label.group("desc") else "name"
+    span = doc.char_span(label.start(group), label.end(group), alignment_mode="expand")
+    if span is None:
+        return None
+    if group == "name":
+        words = [w for w in label.group("name").split() if w not in ("and", "of", "&")]
+        if all(w.isupper() for w in words) and (len(words) > 1 or len(words[0]) > 5):
+            return None  # a headline in capitals, not an acronym
+        if not any(t.ent_type_ in _LABEL_ENTS or t.pos_ == "PROPN" for t in span):
+            return None
+    return span.root
 
 
 def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -421,12 +483,17 @@ def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int
         para_start = text.rfind("\n", 0, qa) + 1
         if text[para_start:qa].strip():
             return None
+        m = _LINE_SIGNATURE.match(text, qb)
+    if m is None:
         para_end = text.find("\n", qb)
         para_end = len(text) if para_end < 0 else para_end
         m = _PARAGRAPH_SIGNATURE.search(text, qb, para_end)
         if m is None:
             return None
-    return (m.start(1), m.end(1)), (m.start(2), m.end(2))
+    name_end = m.end(2)
+    if text[name_end - 1] == "." and name_end - m.start(2) > 2 and text[name_end - 3] not in " .":
+        name_end -= 1  # the sentence's full stop, not an initial's
+    return (m.start(1), m.end(1)), (m.start(2), name_end)
 
 
 def _carries_on(text: str, q: QuoteSpan, previous: Candidate, paras: Paragraphs) -> bool:

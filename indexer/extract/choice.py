@@ -205,9 +205,23 @@ class LearnedChoice:
             if fixed is not None or not options:
                 out.append(fixed)
                 continue
-            out.append(options[int(np.argmax(scores[at : at + len(options)]))])
+            out.append(_named_instead(options[int(np.argmax(scores[at : at + len(options)]))], options))
             at += len(options)
         return out
+
+
+def _named_instead(pick: SpeakerCandidate, options: Sequence[SpeakerCandidate]) -> SpeakerCandidate:
+    """ "Ted Ruiz, co-founder of the institute, welcomed ...": the apposition describes the person the
+    name names; the name is the source mention. And "as a consultants' report put it": the report
+    speaks, not the consultants whose report it is."""
+    head = pick.head
+    if head is None:
+        return pick
+    named = head.dep_ == "appos" and head.head.ent_type_ == "PERSON" and head.head.pos_ == "PROPN"
+    owned = head.dep_ == "poss" and head.head.lemma_.lower() in lx.DOCUMENT_NOUNS
+    if not (named or owned):
+        return pick
+    return next((o for o in options if o.head is not None and o.head.i == head.head.i), pick)
 
 
 @cache

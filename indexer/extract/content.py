@@ -97,6 +97,9 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
             named = misattached_subject(v)
             if named is not None and v.i > tok.i:
                 hi = min(hi, named.left_edge.i - 2)  # before "and residents accused ..."
+        participle = _participle_report(comp, hi)
+        if participle is not None:  # "argued that the cuts were reckless, citing the rise in fares"
+            hi = min(hi, participle.left_edge.i - 1)
         for report in (_other_speakers_report(comp), second_report(comp)):
             if report is not None:  # end before "and" + the second report
                 cc = [c.i - 1 for c in comp.children if c.dep_ == "cc" and comp.i < c.i < report.i]
@@ -157,7 +160,11 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
         pieces: list[tuple[int, int]] = []
         if cue_lo - 1 >= lo:
             pieces.append((lo, cue_lo - 1))
-        if hi >= cue_hi + 1:
+        after = cue_hi + 1
+        while after <= hi and tok.doc[after].is_punct:
+            after += 1
+        if hi >= cue_hi + 1 and not (after <= hi and tok.doc[after].tag_ == "VBG" and cue_lo - 1 >= lo):
+            # ("“Too much noise,” she said, blaming the crossings": what she did next is no part of it)
             pieces.append((cue_hi + 1, hi))
         parts = [p for p in pieces if p[1] - p[0] >= 1]
         if not parts:
@@ -177,13 +184,34 @@ def _stolen_predicate(tok: Token, comp: Token) -> bool:
     )
 
 
+def _participle_report(comp: Token, hi: int) -> Token | None:
+    """ "argued that the cuts were “reckless,” citing the rise in fares": a participle of a cue after a
+    comma, with no subject of its own, is the speaker's next statement, which the parser hung inside
+    the first one's clause. PolNeAR annotates the two apart."""
+    doc = comp.doc
+    for v in doc[comp.i + 1 : hi + 1]:
+        lemma = v.lemma_.lower()
+        if v.tag_ != "VBG" or v.dep_ not in ("advcl", "xcomp", "conj") or lemma not in lx.SPEECH_VERBS:
+            continue
+        if any(c.dep_ in SUBJECT_DEPS for c in v.children):
+            continue
+        k = v.left_edge.i - 1 if doc[v.left_edge.i].text != "," else v.left_edge.i
+        while k > comp.i and doc[k].text in _CLOSING:
+            k -= 1  # "... were “reckless,” citing": the comma inside the quote marks
+        if doc[k].text == ",":
+            return v
+    return None
+
+
 def second_report(comp: Token) -> Token | None:
     """ "The union said it was “deeply opposed” to the plan and warned the board to ...": the parser
     hangs the second cue inside the first one's clause; it is the same speaker's second statement."""
     if comp.dep_ != "ccomp" or comp.head.lemma_.lower() not in lx.SPEECH_VERBS:
         return None
     subjects = [c for c in comp.children if c.dep_ in SUBJECT_DEPS]
-    if not subjects or subjects[0].lower_ not in ("it", "he", "she", "they", "we"):
+    if not subjects:
+        return None
+    if subjects[0].lower_ not in ("it", "he", "she", "they", "we") and not _inanimate(subjects[0]):
         return None
     for child in comp.children:
         lemma = child.lemma_.lower()
@@ -197,6 +225,19 @@ def second_report(comp: Token) -> Token | None:
         ):
             return child
     return None
+
+
+def _inanimate(tok: Token) -> bool:
+    """ "the pier", "the cuts": a subject that cannot itself go on to vow or warn."""
+    lemma = tok.lemma_.lower()
+    return (
+        tok.pos_ == "NOUN"
+        and not tok.ent_type_
+        and lemma not in lx.PERSON_NOUNS
+        and lemma not in lx.ORG_NOUNS
+        and lemma not in lx.GROUP_NOUNS
+        and lemma not in lx.DOCUMENT_NOUNS
+    )
 
 
 def _other_speakers_report(comp: Token) -> Token | None:

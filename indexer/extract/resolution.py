@@ -75,9 +75,14 @@ def _resolve_one(
         if cand.speaker_span is not None:
             a, b = cand.speaker_span
             label = source_text(doc)[a:b]
-            name = " ".join(w.capitalize() if w.isupper() else w for w in label.split())
-            person = people.find(name) or people.add(name, None, a, True)
-            return Resolved(None, person, Speaker(mention=label, start=a, end=b, kind="person"))
+            words = [w.capitalize() if w.isupper() else w for w in label.split()]
+            titled = 0
+            while titled < len(words) - 1 and words[titled].lower() in lx.TITLE_WORDS:
+                titled += 1  # "- Mayor Tom Brandt": a signature's title is no part of the name
+            name = " ".join(words[titled:])
+            title = " ".join(words[:titled]) or None
+            person = people.find(name) or people.add(name, title, a, True)
+            return Resolved(None, person, Speaker(mention=label, start=a, end=b, kind="person", title=title))
         return Resolved(None)
     mention = classify(cand.speaker)
     res = Resolved(mention)
@@ -390,7 +395,7 @@ def _speaker(r: Resolved, article_id: str) -> Speaker:
     if m is None:
         if r.person is not None:
             sp = r.speaker
-            sp.name, sp.title = r.person.name, r.person.title
+            sp.name, sp.title = r.person.name, sp.title or r.person.title
             sp.id = speaker_id(fold_name(r.person.name))
             sp.kind = "person"
             sp.anonymous = r.person.anonymity_reason is not None and len(r.person.name.split()) == 1
