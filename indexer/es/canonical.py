@@ -90,59 +90,60 @@ class MergeReport:
     articles_changed: int = 0
 
 
-def _person_name_counts(client: Elasticsearch, quotes: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def _buckets(
+    client: Elasticsearch, quotes: str, query: dict[str, Any], fields: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    """Every bucket of a composite aggregation over `fields` (source name -> field), page by page."""
     after: dict[str, Any] | None = None
     while True:
         composite: dict[str, Any] = {
             "size": 1000,
-            "sources": [{"name": {"terms": {"field": "speaker.name_in_article"}}}],
+            "sources": [{key: {"terms": {"field": field}}} for key, field in fields.items()],
         }
         if after is not None:
             composite["after"] = after
-        resp = client.search(
-            index=quotes,
-            size=0,
-            query=_NAMED_PEOPLE,
-            aggregations={"names": {"composite": composite}},
-        ).body
-        agg = resp["aggregations"]["names"]
-        for bucket in agg["buckets"]:
-            counts[str(bucket["key"]["name"])] = int(bucket["doc_count"])
+        resp = client.search(index=quotes, size=0, query=query, aggregations={"b": {"composite": composite}})
+        agg = resp.body["aggregations"]["b"]
+        yield from agg["buckets"]
         after = agg.get("after_key")
         if not agg["buckets"] or after is None:
-            return counts
+            return
 
 
-def _kept_apart(client: Elasticsearch, quotes: str, lone: set[str]) -> set[tuple[str, str]]:
+def _person_name_counts(client: Elasticsearch, quotes: str) -> dict[str, int]:
+    fields = {"name": "speaker.name_in_article"}
+    return {
+        str(b["key"]["name"]): int(b["doc_count"]) for b in _buckets(client, quotes, _NAMED_PEOPLE, fields)
+    }
+
+
+def _kept_apart(
+    client: Elasticsearch, quotes: str, counts: Mapping[str, int], lone: set[str]
+) -> set[tuple[str, str]]:
     """(article, surname) pairs where the article quotes a lone surname and also a person named in full
     with it: extraction kept the two apart ("Mr. Kowalski" is not "Anna Kowalski"), so the lone one
-    must not become her in the collection either."""
+    must not become her in the collection either. Only the quotes of those names are read."""
+    surnames = {fold_name(n) for n in lone}
+    relevant = sorted(
+        n for n in counts if n in lone or ((key := _first_last(n)) is not None and key[1] in surnames)
+    )
     by_article: dict[str, set[str]] = defaultdict(set)
-    after: dict[str, Any] | None = None
-    while True:
-        composite: dict[str, Any] = {
-            "size": 1000,
-            "sources": [
-                {"article": {"terms": {"field": "article_id"}}},
-                {"name": {"terms": {"field": "speaker.name_in_article"}}},
-            ],
+    fields = {"article": "article_id", "name": "speaker.name_in_article"}
+    for lo in range(0, len(relevant) if lone else 0, _TERMS_PER_QUERY):
+        query = {
+            "bool": {
+                "filter": [
+                    _NAMED_PEOPLE,
+                    {"terms": {"speaker.name_in_article": relevant[lo : lo + _TERMS_PER_QUERY]}},
+                ]
+            }
         }
-        if after is not None:
-            composite["after"] = after
-        resp = client.search(
-            index=quotes, size=0, query=_NAMED_PEOPLE, aggregations={"pairs": {"composite": composite}}
-        ).body
-        agg = resp["aggregations"]["pairs"]
-        for bucket in agg["buckets"]:
+        for bucket in _buckets(client, quotes, query, fields):
             by_article[str(bucket["key"]["article"])].add(str(bucket["key"]["name"]))
-        after = agg.get("after_key")
-        if not agg["buckets"] or after is None:
-            break
     out: set[tuple[str, str]] = set()
     for article, names in by_article.items():
-        surnames = {key[1] for key in map(_first_last, names) if key is not None}
-        out |= {(article, n) for n in names & lone if fold_name(n) in surnames}
+        full = {key[1] for key in map(_first_last, names) if key is not None}
+        out |= {(article, n) for n in names & lone if fold_name(n) in full}
     return out
 
 
@@ -175,8 +176,9 @@ def merge_speakers(
     from indexer.store import LoadReport, load
 
     client.indices.refresh(index=quotes)
-    mapping = plan(_person_name_counts(client, quotes))
-    kept = _kept_apart(client, quotes, {n for n in mapping if len(n.split()) == 1})
+    counts = _person_name_counts(client, quotes)
+    mapping = plan(counts)
+    kept = _kept_apart(client, quotes, counts, {n for n in mapping if len(n.split()) == 1})
     result = MergeReport(names=len(mapping), load=LoadReport())
     touched: set[str] = set()
     names = sorted(mapping)
