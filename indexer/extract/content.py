@@ -100,6 +100,7 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
         participle = _participle_report(comp, hi)
         if participle is not None:  # "argued that the cuts were reckless, citing the rise in fares"
             hi = min(hi, participle.left_edge.i - 1)
+        hi = _after_quote_act(comp, hi)
         for report in (_other_speakers_report(comp), second_report(comp)):
             if report is not None:  # end before "and" + the second report
                 cc = [c.i - 1 for c in comp.children if c.dep_ == "cc" and comp.i < c.i < report.i]
@@ -203,6 +204,27 @@ def _participle_report(comp: Token, hi: int) -> Token | None:
     return None
 
 
+def _after_quote_act(comp: Token, hi: int) -> int:
+    """The end of a clause's content before what its speaker did next, where the quoted words end:
+    "said the plan was “reckless,” linking to a story" (a participle right after the closing quote and
+    comma), and "said he was a “pioneer” and calling him ..." (a participle coordinated with a finite
+    clause belongs with the cue, not inside the clause)."""
+    doc = comp.doc
+    for v in doc[comp.i + 1 : hi + 1]:
+        if v.tag_ != "VBG" or any(c.dep_ in SUBJECT_DEPS for c in v.children):
+            continue
+        lo = v.left_edge.i
+        if v.dep_ in ("advcl", "xcomp", "conj", "acl") and lo >= 2 and lo > comp.left_edge.i + 1:
+            before = doc[lo - 2].text + doc[lo - 1].text
+            if before in ("”,", ',"', '",', ",”"):
+                return min(hi, lo - 1)
+        if v.dep_ == "conj" and v.head == comp and comp.tag_ in ("VBZ", "VBP", "VBD"):
+            cc = [c.i for c in comp.children if c.dep_ == "cc" and comp.i < c.i < v.i]
+            if cc:
+                return min(hi, cc[-1] - 1)
+    return hi
+
+
 def second_report(comp: Token) -> Token | None:
     """ "The union said it was “deeply opposed” to the plan and warned the board to ...": the parser
     hangs the second cue inside the first one's clause; it is the same speaker's second statement."""
@@ -289,6 +311,27 @@ def _clause_in_prep(tok: Token) -> list[Token]:
     return []
 
 
+def _next_act(tok: Token, hi: int) -> int:
+    """The last token of what a cue governs on its right, before the speaker's next act: a predicate
+    coordinated with the cue ("rails against the tariffs and pledges to ...") or a participle after a
+    comma ("called him a “moderate,” linking to a story"), neither of which is the cue's content."""
+    doc = tok.doc
+    for c in tok.rights:
+        if c.i > hi:
+            break
+        own_subject = any(g.dep_ in SUBJECT_DEPS for g in c.children)
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own_subject:
+            cc = [g.i for g in tok.children if g.dep_ == "cc" and g.i < c.i]
+            return min(hi, c.left_edge.i - 1, *(i - 1 for i in cc[-1:]))
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and c.left_edge.i > tok.i + 1:
+            k = c.left_edge.i - 1
+            while k > tok.i and doc[k].text in _CLOSING:
+                k -= 1
+            if doc[k].text == "," or doc[c.left_edge.i].text == ",":
+                return min(hi, c.left_edge.i - 1)
+    return hi
+
+
 def content_options(tok: Token) -> dict[str, tuple[int, int]]:
     """The spans a cue found in the learned lexicon may introduce, by shape: its clausal complement
     ("comp"), all it governs on its right ("right"), a passive or clausal subject ("subj": "the plan was
@@ -301,7 +344,7 @@ def content_options(tok: Token) -> dict[str, tuple[int, int]]:
         spans["comp"] = trim(doc, comps[-1].left_edge.i, comps[-1].right_edge.i)
     rights = [c for c in tok.rights if c.dep_ not in _NOT_CONTENT_DEPS and not c.is_punct]
     if rights:
-        spans["right"] = trim(doc, rights[0].left_edge.i, min(tok.right_edge.i, sent.end - 1))
+        spans["right"] = trim(doc, rights[0].left_edge.i, _next_act(tok, min(tok.right_edge.i, sent.end - 1)))
     subjects = [c for c in tok.children if c.dep_ in ("nsubjpass", "csubj", "csubjpass")]
     if subjects:
         spans["subj"] = trim(doc, subjects[0].left_edge.i, subjects[0].right_edge.i)
