@@ -211,13 +211,16 @@ class LearnedChoice:
 
 
 def _named_instead(pick: SpeakerCandidate, options: Sequence[SpeakerCandidate]) -> SpeakerCandidate:
-    """ "Ted Ruiz, co-founder of the institute, welcomed ...": the apposition describes the person the
-    name names; the name is the source mention. And "as a consultants' report put it": the report
-    speaks, not the consultants whose report it is."""
+    """ "Ted Ruiz, co-founder of the institute, welcomed ...": the apposition (or "himself") describes
+    the person the name names; the name is the source mention. And "as a consultants' report put
+    it": the report speaks, not the consultants whose report it is."""
     head = pick.head
     if head is None:
         return pick
     named = head.dep_ == "appos" and head.head.ent_type_ == "PERSON" and head.head.pos_ == "PROPN"
+    # "Sanders himself, who was not there, has said ...": the intensifier stands for the name
+    himself = head.lower_ in lx.INTENSIFIERS and head.head.i == head.i - 1 and head.head.pos_ == "PROPN"
+    named = named or himself
     owned = head.dep_ == "poss" and head.head.lemma_.lower() in lx.DOCUMENT_NOUNS
     if not (named or owned):
         return pick

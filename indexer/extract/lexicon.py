@@ -96,6 +96,7 @@ DOCUMENT_NOUNS = frozenset(
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 GROUP_PRONOUNS = frozenset({"they", "them"})
 THING_PRONOUNS = frozenset({"it"})
+INTENSIFIERS = frozenset({"himself", "herself", "themselves", "itself"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})
 

@@ -32,6 +32,9 @@ def subject_of(tok: Token) -> Token | None:
             if child.dep_ in SUBJECT_DEPS and child.lower_ != "there":
                 if child.dep_ == "nsubjpass":
                     agent = [a for a in cur.children if a.dep_ == "agent"]
+                    if agent and cur.i != tok.i and _is_person(child):
+                        # "Ana Ruiz was booed by the crowd after telling them ...": she told them
+                        return named_apposition(child)
                     if agent:
                         objs = [g for g in agent[0].children if g.dep_ == "pobj"]
                         return objs[0] if objs else None
@@ -47,6 +50,8 @@ def subject_of(tok: Token) -> Token | None:
             objects = [c for c in cur.head.children if c.dep_ == "dobj" and c.i < cur.i]
             if objects:
                 return named_apposition(objects[0])  # "led the journalist to fear ...": the journalist fears
+        if cur.dep_ == "acl" and cur.tag_ == "VBG" and _is_person(cur.head) and _with_absolute(cur.head):
+            return named_apposition(cur.head)  # "with Ana Ruiz taking to Twitter to call ...": she calls
         if cur.dep_ in _CLIMB_DEPS and cur.head.i != cur.i:
             if cur.dep_ == "acl" and cur.head.dep_ in ("dobj", "pobj", "attr"):
                 cur = cur.head.head  # "issued an alert advising ...": the one who issued it
@@ -55,6 +60,18 @@ def subject_of(tok: Token) -> Token | None:
         else:
             return None
     return None
+
+
+def _with_absolute(tok: Token) -> bool:
+    return tok.dep_ == "pobj" and tok.head.lower_ == "with"
+
+
+def _is_person(tok: Token) -> bool:
+    return (
+        tok.ent_type_ == "PERSON"
+        or tok.lower_ in lx.PERSON_PRONOUNS
+        or (tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.PERSON_NOUNS)
+    )
 
 
 def named_apposition(tok: Token) -> Token:
