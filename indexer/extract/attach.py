@@ -343,6 +343,24 @@ def _ends_sentence(text: str, q: QuoteSpan, gap: str) -> bool:
     return bool(words) and words[0][:1].isupper() and words[0].lower() not in ("said", "says")
 
 
+_ACTED_ON = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative"})
+
+
+def _signs_quote(cue: Candidate, gap: str) -> bool:
+    """ "“... are missing.” Trump said.": a cue with no clause of its own whose subject alone stands
+    between it and the quote's full stop says the quote, though a new sentence starts."""
+    if cue.start >= 0 or cue.speaker is None:
+        return False
+    speaker, verb = cue.speaker, cue.cue_token
+    words = speaker.doc[speaker.left_edge.i : speaker.right_edge.i + 1].text
+    if verb is None or gap.strip() != words or speaker.pos_ not in ("PROPN", "PRON"):
+        return False
+    # the sentence ends with the cue and what says when or where ("Trump said Wednesday."), not
+    # with what he did ("He mocked Rubio.")
+    rest = verb.doc[verb.i + 1 : verb.sent.end]
+    return len(rest) <= 8 and not any(c.dep_ in _ACTED_ON for c in verb.children)
+
+
 def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs) -> Candidate | None:
     """A cue clause right after the quote ("...,” he said.) or right before it (He said: “...)."""
     text = source_text(doc)
@@ -356,7 +374,11 @@ def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs
         ca, cb = c.cue
         if qb <= ca and paras.index(ca) == para_last:
             gap = text[qb:ca]
-            if len(gap) <= 60 and not _sentence_break(doc, qb, ca) and not _ends_sentence(text, q, gap):
+            if (
+                len(gap) <= 60
+                and not _sentence_break(doc, qb, ca)
+                and (not _ends_sentence(text, q, gap) or _signs_quote(c, gap))
+            ):
                 dist = len(gap)
             else:
                 continue

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
 from indexer.extract.base import Candidate
@@ -201,16 +201,27 @@ class LearnedChoice:
         scores = self.speaker.predict(self.speaker_columns.matrix(rows), num_threads=_THREADS) if rows else []
         out: list[SpeakerCandidate | None] = []
         at = 0
-        for options, fixed in groups:
+        for cand, (options, fixed) in zip(chosen, groups, strict=True):
             if fixed is not None or not options:
                 out.append(fixed)
                 continue
-            out.append(_named_instead(options[int(np.argmax(scores[at : at + len(options)]))], options))
+            best = options[int(np.argmax(scores[at : at + len(options)]))]
+            out.append(_named_instead(best, options, cand.cue_token))
             at += len(options)
         return out
 
 
-def _named_instead(pick: SpeakerCandidate, options: Sequence[SpeakerCandidate]) -> SpeakerCandidate:
+def _subject_in_apposition(head: Token, cue: Token | None) -> bool:
+    """ "In an interview with hosts Ann Lee and Tom Brandt, the candidate stated": the parser hung the
+    cue's subject on the last name of a phrase before it as an apposition."""
+    if cue is None or head.head.dep_ not in ("pobj", "conj") or head.right_edge.i + 1 != cue.i:
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children)
+
+
+def _named_instead(
+    pick: SpeakerCandidate, options: Sequence[SpeakerCandidate], cue: Token | None = None
+) -> SpeakerCandidate:
     """ "Ted Ruiz, co-founder of the institute, welcomed ...": the apposition (or "himself") describes
     the person the name names; the name is the source mention. And "as a consultants' report put
     it": the report speaks, not the consultants whose report it is."""
@@ -218,6 +229,9 @@ def _named_instead(pick: SpeakerCandidate, options: Sequence[SpeakerCandidate]) 
     if head is None:
         return pick
     named = head.dep_ == "appos" and head.head.ent_type_ == "PERSON" and head.head.pos_ == "PROPN"
+    # "asked about Ann Lee, Mayor Tom Brandt said": a name the parser hung on another name is no description
+    named = named and not (head.pos_ == "PROPN" and head.ent_type_ == "PERSON")
+    named = named and not _subject_in_apposition(head, cue)
     # "Sanders himself, who was not there, has said ...": the intensifier stands for the name
     himself = head.lower_ in lx.INTENSIFIERS and head.head.i == head.i - 1 and head.head.pos_ == "PROPN"
     named = named or himself

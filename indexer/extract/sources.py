@@ -107,6 +107,7 @@ def mention_tokens(head: Token) -> Span:
 
 def _mention_bounds(head: Token) -> tuple[int, int]:
     lo = hi = head.i
+    doc = head.doc
 
     def extend(tok: Token) -> None:
         nonlocal lo, hi
@@ -127,6 +128,13 @@ def _mention_bounds(head: Token) -> tuple[int, int]:
             )
             if child.dep_ == "case" or (child.dep_ == "punct" and child.text in "'’" and child.i < head.i):
                 wanted = True
+            if (
+                wanted
+                and child.dep_ in ("nmod", "npadvmod", "advmod")
+                and child.i < tok.i
+                and "," in (t.text for t in doc[child.right_edge.i + 1 : tok.i])
+            ):
+                wanted = False  # "Of Ortiz, Vance said", "Moreover, any company": not part of the phrase
             if wanted:
                 lo, hi = min(lo, child.i), max(hi, child.i)
                 extend(child)
@@ -139,7 +147,7 @@ def _mention_bounds(head: Token) -> tuple[int, int]:
             break
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
-    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+    while hi > lo and ((doc[hi].is_punct and doc[hi].text != "%") or doc[hi].is_space):
         hi -= 1
     return lo, hi + 1
 

@@ -17,6 +17,7 @@ from indexer.extract.sources import mention_tokens
 
 _NAMEABLE = ("PERSON", "ORG", "NORP", "GPE")
 _NOT_SOURCES = frozenset({"DATE", "TIME", "ORDINAL", "CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
+_NOT_SPEAKING = frozenset({"DATE", "TIME", "MONEY", "QUANTITY"})  # shares (PERCENT, CARDINAL) can be
 MAX_CANDIDATES = 40
 
 
@@ -56,6 +57,11 @@ def _phrase_head(tok: Token) -> Token:
     while tok.dep_ in ("compound", "flat") and tok.head.i != tok.i and tok.head.pos_ in ("PROPN", "NOUN"):
         tok = tok.head
     return tok
+
+
+def _counted_subject(tok: Token) -> bool:
+    """A number or a share that is itself the subject of its clause ("42% say", "Six in 10 said")."""
+    return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX")
 
 
 def _window(doc: Doc, cand: Candidate, anchor: Token) -> tuple[int, int]:
@@ -102,7 +108,13 @@ def speaker_candidates(
     lo, hi = _window(doc, cand, anchor)
     heads: dict[int, Token] = {}
     for tok in doc[lo:hi]:
-        if tok.is_space or tok.is_punct or tok.ent_type_ in _NOT_SOURCES or tok.like_num:
+        if tok.is_space:
+            continue
+        if tok.ent_type_ in _NOT_SOURCES or tok.like_num:
+            if _counted_subject(tok) and tok.ent_type_ not in _NOT_SPEAKING:
+                heads[tok.i] = tok  # "42% say", "Six in 10 said": the share of those polled speaks
+            continue
+        if tok.is_punct:
             continue
         if tok.pos_ in ("PROPN", "NOUN", "PRON") or tok.ent_type_ in _NAMEABLE:
             head = _phrase_head(tok)

@@ -29,6 +29,14 @@ def subject_of(tok: Token) -> Token | None:
                 continue
             if child.dep_ == "nsubjpass" and child.lower_ == "it":
                 continue  # "it was said that ...": no one in particular
+            if child.dep_ in SUBJECT_DEPS and child.pos_ == "ADP":
+                # "Of Carson, Levine, who ..., said": a fronted phrase the parser took for the subject
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                if objects:
+                    # the topic is the preposition's object; the one who speaks follows its comma
+                    after = [g for g in objects[-1].children if g.dep_ == "appos" and g.i > objects[-1].i]
+                    return named_apposition(after[-1] if after else objects[-1])
+                continue
             if child.dep_ in SUBJECT_DEPS and child.lower_ != "there":
                 if child.dep_ == "nsubjpass":
                     agent = [a for a in cur.children if a.dep_ == "agent"]
@@ -161,6 +169,8 @@ def left_subject(tok: Token, inside: bytearray) -> Token | None:
         return None
     climb = ("compound", "flat") if cur.ent_type_ == "PERSON" else ("appos", "compound", "flat", "punct")
     while cur.dep_ in climb and cur.head.i < tok.i and cur.head.i != cur.i:
+        if cur.dep_ == "appos" and cur.pos_ == "NOUN" and cur.head.dep_ in ("pobj", "dobj", "conj"):
+            break  # "In an interview with X and Y, the candidate stated": the apposition is the subject
         cur = cur.head
     return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") and not inside[cur.idx] else None
 
