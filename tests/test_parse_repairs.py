@@ -155,3 +155,23 @@ def test_a_mention_does_not_reach_back_over_a_comma(nlp: Any) -> None:
     ]
     doc = _parsed(nlp, rows)
     assert mention_tokens(doc[3]).text == "Vance"
+
+
+def test_the_one_a_relative_clause_describes_speaks(nlp: Any) -> None:
+    """ "Ana Ruiz, who is chairman of the Union said": with no subject for the cue in the parse, the
+    last noun before it ends a relative clause, and the person that clause describes speaks."""
+    rows = [
+        ("Ana", "PROPN", "compound", 1, "PERSON"),
+        ("Ruiz", "PROPN", "ROOT", 1, "PERSON"),
+        (",", "PUNCT", "punct", 1, ""),
+        ("who", "PRON", "nsubj", 4, ""),
+        ("is", "AUX", "relcl", 1, ""),
+        ("chairman", "NOUN", "attr", 4, ""),
+        ("of", "ADP", "prep", 5, ""),
+        ("the", "DET", "det", 8, ""),
+        ("Union", "PROPN", "pobj", 6, "ORG"),
+        ("said", "VERB", "ccomp", 1, ""),
+    ]
+    doc = _parsed(nlp, rows)
+    subject = left_subject(doc[9], bytearray(len(doc.text) + 1))
+    assert subject is not None and subject.text == "Ruiz"

@@ -167,12 +167,33 @@ def left_subject(tok: Token, inside: bytearray) -> Token | None:
         cur = doc[i] if i >= 0 else cur
     if inside[cur.idx] or cur.pos_ not in ("PROPN", "NOUN", "PRON", "PUNCT"):
         return None
+    antecedent = _relative_antecedent(cur, tok)
+    if antecedent is not None:
+        return antecedent
     climb = ("compound", "flat") if cur.ent_type_ == "PERSON" else ("appos", "compound", "flat", "punct")
     while cur.dep_ in climb and cur.head.i < tok.i and cur.head.i != cur.i:
         if cur.dep_ == "appos" and cur.pos_ == "NOUN" and cur.head.dep_ in ("pobj", "dobj", "conj"):
             break  # "In an interview with X and Y, the candidate stated": the apposition is the subject
         cur = cur.head
     return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") and not inside[cur.idx] else None
+
+
+def _relative_antecedent(word: Token, cue: Token) -> Token | None:
+    """ "Ruiz, meanwhile, who sits on no committee, said": the last word before the cue ends a
+    relative clause; the one it describes speaks."""
+    for verb in [word, *word.ancestors]:
+        if verb.i >= cue.i or verb.pos_ not in ("VERB", "AUX"):
+            continue
+        subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        if not any(c.lower_ in ("who", "which") for c in subjects):
+            continue
+        named = [c for c in subjects if c.lower_ not in ("who", "which") and c.i < verb.i]
+        if named and named[0].pos_ in ("PROPN", "NOUN"):
+            return named[0]
+        if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN"):
+            return verb.head
+        return None
+    return None
 
 
 def opens_sentence(tok: Token) -> bool:
