@@ -95,6 +95,16 @@ def test_nested_straight_single_quotes_stay_inside_the_quote() -> None:
     assert quoted(text) == ["My father used to say, 'a promise is kept,' and he meant it,"]
 
 
+def test_an_opening_mark_typed_to_close_closes() -> None:
+    text = "He called for an “expedited review“ of the pier. “Do you want a ferry?“ she asked."
+    assert quoted(text) == ["expedited review", "Do you want a ferry?"]
+
+
+def test_a_nested_curly_quote_still_nests() -> None:
+    text = "“The sign said “No boats” all week,” she said."
+    assert quoted(text) == ["The sign said “No boats” all week,"]
+
+
 def test_apostrophes_do_not_end_a_quote() -> None:
     text = "“It’s the workers’ money,” she said."
     assert quoted(text) == ["It’s the workers’ money,"]

@@ -137,6 +137,10 @@ def _find_close(text: str, pos: int, p_end: int, kind: str) -> int | None:
                 return pos  # mixed marks: "straight open, curly close”
         elif ch == STRAIGHT and not text[pos - 1].isspace():
             return pos
+        elif ch in OPENING and _used_as_closing(text, pos, p_end):
+            if depth == 0:
+                return pos  # "an “expedited review“ of": an opening mark typed to close
+            depth -= 1
         elif ch in OPENING:
             depth += 1  # a nested double quote inside a curly quote
         elif ch in CLOSING:
@@ -145,6 +149,13 @@ def _find_close(text: str, pos: int, p_end: int, kind: str) -> int | None:
             depth -= 1
         pos += 1
     return None
+
+
+def _used_as_closing(text: str, pos: int, p_end: int) -> bool:
+    """An opening mark right after a word or a full stop and before a space or a comma closes."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < p_end else " "
+    return not before.isspace() and before not in "([{—–-/“" and (after.isspace() or after in ",.;:!?)")
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
