@@ -175,3 +175,25 @@ def test_the_one_a_relative_clause_describes_speaks(nlp: Any) -> None:
     doc = _parsed(nlp, rows)
     subject = left_subject(doc[9], bytearray(len(doc.text) + 1))
     assert subject is not None and subject.text == "Ruiz"
+
+
+def _options(doc: Doc, *words: str) -> list[SpeakerCandidate]:
+    toks = [next(t for t in doc if t.text == w) for w in words]
+    return [SpeakerCandidate(t.idx, t.idx + len(t.text), t, t.i, t.i) for t in toks]
+
+
+def test_the_office_speaks_not_the_one_whose_office_it_is(nlp: Any) -> None:
+    """ "according to the council clerk's office": a pick of the possessor moves to the office."""
+    doc = nlp("The budget passed 7-2, according to the council clerk's office.")
+    options = _options(doc, "clerk", "office")
+    assert options[0].head is not None and options[0].head.dep_ == "poss"
+    according = next(t for t in doc if t.text == "according")
+    assert _named_instead(options[0], options, according).head is options[1].head
+
+
+def test_a_possessor_of_the_cue_stays_the_source(nlp: Any) -> None:
+    """ "Lee's decision to close the pier": the decision is the cue; Lee decided."""
+    doc = nlp("Mayor Ann Lee's decision to close the pier at night angered riders.")
+    options = _options(doc, "Lee", "decision")
+    decision = options[1].head
+    assert _named_instead(options[0], options, decision).head is options[0].head

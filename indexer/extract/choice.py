@@ -235,7 +235,13 @@ def _named_instead(
     # "Sanders himself, who was not there, has said ...": the intensifier stands for the name
     himself = head.lower_ in lx.INTENSIFIERS and head.head.i == head.i - 1 and head.head.pos_ == "PROPN"
     named = named or himself
-    owned = head.dep_ == "poss" and head.head.lemma_.lower() in lx.DOCUMENT_NOUNS
+    # "as a consultants' report put it", "according to the clerk's office", "Lee's spokesman said":
+    # the report, the office, the spokesman speaks, not the one whose it is (the cue itself aside)
+    owned = (
+        head.dep_ == "poss"
+        and head.head.lemma_.lower() in lx.DOCUMENT_NOUNS | lx.ORG_NOUNS | lx.PERSON_NOUNS
+        and (cue is None or head.head.i != cue.i)
+    )
     if not (named or owned):
         return pick
     return next((o for o in options if o.head is not None and o.head.i == head.head.i), pick)
