@@ -140,7 +140,6 @@ def _mention_bounds(head: Token) -> tuple[int, int]:
                 extend(child)
 
     extend(head)
-    doc = head.doc
     for i in range(head.i - 1, lo - 1, -1):
         if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
             lo = i + 1  # a mention never runs across a line break

@@ -17,7 +17,8 @@ from indexer.extract.sources import mention_tokens
 
 _NAMEABLE = ("PERSON", "ORG", "NORP", "GPE")
 _NOT_SOURCES = frozenset({"DATE", "TIME", "ORDINAL", "CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
-_NOT_SPEAKING = frozenset({"DATE", "TIME", "MONEY", "QUANTITY"})  # shares (PERCENT, CARDINAL) can be
+# of those, a share or a count can be the subject that speaks ("42% say", "Six in 10 said"); these cannot
+_NOT_SPEAKING = _NOT_SOURCES - {"PERCENT", "CARDINAL", "ORDINAL"}
 MAX_CANDIDATES = 40
 
 
