@@ -196,3 +196,22 @@ def test_a_possessor_of_the_cue_stays_the_source(nlp: Any) -> None:
     options = _options(doc, "Lee", "decision")
     decision = options[1].head
     assert _named_instead(options[0], options, decision).head is options[0].head
+
+
+def test_a_surname_the_parser_reads_as_a_modal_speaks(nlp: Any, extractor: Extractor) -> None:
+    """ "“...,” May told reporters": "May" is a name, not the auxiliary of "told" (nor a date)."""
+    quote = "“We will reopen the pier,” May told reporters on Tuesday."
+    told = next(t for t in nlp(quote) if t.text == "told")
+    assert [c.dep_ for c in told.children if c.text == "May"] == ["aux"]  # the misparse under test
+    text = "Harbour Minister Ruth May visited the docks on Monday.\n\n" + quote
+    result = extractor.extract_one(Article("t", text))
+    pier = [a for a in result.attributions if "reopen the pier" in a.text]
+    assert len(pier) == 1 and pier[0].cue is not None and pier[0].cue.text == "told"
+    assert pier[0].speaker is not None and pier[0].speaker.mention == "May"
+    assert pier[0].speaker.name == "Ruth May"
+
+
+def test_a_modal_that_is_no_name_stays_a_modal(extractor: Extractor) -> None:
+    text = "The board will meet on Friday. Its chair said the late boat will run until June."
+    result = extractor.extract_one(Article("t", text))
+    assert [(a.speaker.mention if a.speaker else None) for a in result.attributions] == ["Its chair"]

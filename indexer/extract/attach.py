@@ -313,6 +313,7 @@ def _direct(q: QuoteSpan, cue: Candidate, confidence: float) -> Candidate:
         speaker=cue.speaker,
         fragments=list(q.fragments),
         rule="nearby_cue",
+        speaker_fixed=cue.speaker_fixed,
     )
 
 

@@ -21,6 +21,7 @@ from indexer.extract.subjects import (
     inverted_subject,
     left_subject,
     misattached_subject,
+    modal_name,
     opens_sentence,
     subject_of,
     valid_source,
@@ -146,14 +147,16 @@ def cue_span(tok: Token) -> tuple[int, int]:
         if child.dep_ in PARTICLES:
             end = child.idx + len(child.text)
     start = tok.idx
+    name = modal_name(tok)
     for child in tok.lefts:
-        if child.dep_ in ("aux", "neg") and child.i >= tok.i - 2:
+        if child.dep_ in ("aux", "neg") and child.i >= tok.i - 2 and child != name:
             start = min(start, child.idx)
     return start, end
 
 
 def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
-    misattached = misattached_subject(tok)
+    named = modal_name(tok)  # "May" may be tagged a date as well as a modal: not checked as a source
+    misattached = misattached_subject(tok) or named
     speaker = misattached or subject_of(tok)
     second = second_report(tok.head) if tok.dep_ == "conj" else None
     if second is not None and second.i == tok.i:
@@ -170,7 +173,8 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         tok.nbor(-1).text in "”\"'"
         or (tok.i > 1 and tok.nbor(-1).text == "," and tok.nbor(-2).text in "”\"'")
     )
-    if not valid_source(speaker, inside, tok):
+    given = named is not None and speaker is not None and speaker.i == named.i
+    if not given and not valid_source(speaker, inside, tok):
         others = [c for c in tok.children if c.dep_ in SUBJECT_DEPS and c != speaker]
         speaker = next((c for c in reversed(others) if valid_source(c, inside, tok)), None)
     if speaker is None:

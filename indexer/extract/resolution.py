@@ -20,6 +20,7 @@ from indexer.extract.cues import CueLexicon
 from indexer.extract.people import People, Person, collect_people
 from indexer.extract.pronouns import Context, PronounRanker, pronoun_candidates
 from indexer.extract.sources import Mention, classify, mention_tokens
+from indexer.extract.subjects import modal_name
 from indexer.extract.text import source_text
 from indexer.model import Speaker, speaker_id
 from indexer.names import fold_name
@@ -108,7 +109,12 @@ def _resolve_one(
 def _proper(head: Token) -> bool:
     """A name: tagged a proper noun, or a capitalised word the recognizer calls a person ("Sanders",
     which the tagger often takes for a plural noun)."""
-    return head.pos_ == "PROPN" or (head.ent_type_ == "PERSON" and head.text[:1].isupper())
+    return (
+        head.pos_ == "PROPN"
+        or (head.ent_type_ == "PERSON" and head.text[:1].isupper())
+        # "“...,” May said": a surname the parser took for a modal
+        or ((named := modal_name(head.head)) is not None and named.i == head.i)
+    )
 
 
 # Which last words of an organisation's name a definite description may point back to.

@@ -120,6 +120,25 @@ def misattached_subject(verb: Token) -> Token | None:
     return named if before is not None and before.dep_ == "cc" else None
 
 
+_MODAL_NAMES = frozenset({"Will", "May", "Might", "Can", "Shall", "Must"})
+_CLOSING_MARKS = ("”", '"', "’", "'")
+
+
+def modal_name(verb: Token) -> Token | None:
+    """ "“...,” May told reporters", "“...,” Will wrote": a surname that is also a modal, right after a
+    quote and right before the cue, which the parser took for the verb's auxiliary. The verb then has
+    no subject, and the nearest noun ("reporters") would be taken for the speaker."""
+    if verb.i < 2 or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    word = verb.doc[verb.i - 1]
+    if word.text not in _MODAL_NAMES or word.head.i != verb.i or word.dep_ not in ("aux", "auxpass"):
+        return None
+    before = verb.doc[word.i - 1]
+    if before.text == "," and word.i >= 2:
+        before = verb.doc[word.i - 2]
+    return word if before.text in _CLOSING_MARKS else None
+
+
 def valid_source(tok: Token | None, inside: bytearray, cue: Token | None = None) -> bool:
     if (
         tok is None
