@@ -59,3 +59,16 @@ def test_what_the_speaker_did_after_the_quote_is_its_own_attribution() -> None:
     result = Extractor().extract_one(Article("noise", text))
     quote = next(a for a in result.attributions if "Too much noise" in a.text)
     assert "blaming" not in quote.text and "crossings" not in quote.text, quote.text
+
+
+def test_a_that_clause_hung_on_a_phrase_is_the_content(nlp: Any) -> None:
+    """ "predicted at the debate that ...": the parser hangs the clause on "debate" as a relative
+    clause; it is what was predicted. A true relative clause ("spoke at the debate that voters
+    watched", with no object of its own) gives the cue no content."""
+    text = "Ruiz predicted at the debate that Republicans will win every state."
+    doc = nlp(text)
+    win = next(t for t in doc if t.text == "win")
+    assert (win.dep_, win.head.text) == ("relcl", "debate")  # the misparse under test
+    assert _content_of(nlp, text, "predicted") == "that Republicans will win every state"
+    spoke = next(t for t in nlp("Ruiz spoke at the debate that voters watched.") if t.text == "spoke")
+    assert not clause_content(spoke)

@@ -54,6 +54,32 @@ def _embedded_report(tok: Token, content: Span) -> Token | None:
     return None
 
 
+def _relative_complement(tok: Token) -> list[Token]:
+    """ "predicted at the debate that Republicans will take every state", "said for the first time that
+    ...": the that-clause after a phrase, which the parser hung on the phrase's noun as a relative
+    clause. It is one when "that" is its conjunction, or its object while the verb has an object of
+    its own; a true relative ("spoke at the debate that voters watched") lacks one."""
+    if any(c.dep_ in ("dobj", "xcomp") for c in tok.children):
+        return []
+    nouns: list[Token] = []  # the nouns of the phrases after the cue: "at the debate on Tuesday"
+    preps = [c for c in tok.rights if c.dep_ == "prep"]
+    while preps:
+        objects = [g for g in preps.pop(0).children if g.dep_ == "pobj"]
+        nouns += objects
+        preps += [c for o in objects for c in o.children if c.dep_ == "prep"]
+    for noun in nouns:
+        for r in (c for c in noun.rights if c.dep_ == "relcl"):
+            that = r.left_edge
+            if that.lower_ != "that" or that.head.i != r.i:
+                continue
+            if not any(c.dep_ == "nsubj" and c.i != that.i for c in r.children):
+                continue
+            own_object = any(c.dep_ in ("dobj", "attr", "ccomp") and c.i > r.i for c in r.children)
+            if that.dep_ == "mark" or (that.dep_ == "dobj" and own_object):
+                return [r]
+    return []
+
+
 def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
     comps = [
         c
@@ -73,6 +99,8 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
             and any(g.dep_ == "nsubj" for g in c.children)
             and not any(g.dep_ == "mark" or g.tag_ == "WRB" for g in c.children)
         ]
+    if not comps and tok.lemma_.lower() in lx.SPEECH_VERBS - lx.WEAK_VERBS:
+        comps = _relative_complement(tok)
     if not comps and tok.lemma_.lower() in lx.INTENTION_VERBS | {"ask", "call", "warn", "tell", "advise"}:
         comps = [c for c in tok.children if c.dep_ == "xcomp" and c.right_edge.i - c.i >= 2]
     that = next((c for c in tok.rights if c.dep_ == "dobj" and c.lower_ == "that" and c.i == tok.i + 1), None)
