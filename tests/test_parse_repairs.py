@@ -215,3 +215,17 @@ def test_a_modal_that_is_no_name_stays_a_modal(extractor: Extractor) -> None:
     text = "The board will meet on Friday. Its chair said the late boat will run until June."
     result = extractor.extract_one(Article("t", text))
     assert [(a.speaker.mention if a.speaker else None) for a in result.attributions] == ["Its chair"]
+
+
+def test_a_role_the_tagger_calls_a_name_is_the_person_in_apposition(extractor: Extractor) -> None:
+    text = "The Lakeport Group's CEO, Dana Whitfield, said the firm would close the plant."
+    speaker = _speaker(extractor, text, "would close")
+    assert speaker.name == "Dana Whitfield" and speaker.kind == "person"
+
+
+def test_a_group_in_apposition_to_names_is_not_its_first_member(extractor: Extractor) -> None:
+    """ "The two candidates, Ana Ruiz and Tom Brandt, said": both speak; they are named, not anonymous."""
+    text = "The two candidates, Ana Ruiz and Tom Brandt, said the pier should stay open."
+    speaker = _speaker(extractor, text, "should stay open")
+    assert speaker.name != "Ana Ruiz" and speaker.kind == "unnamed_group"
+    assert speaker.anonymous is False

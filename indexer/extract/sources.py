@@ -180,7 +180,10 @@ def classify(head: Token) -> Mention:
     ent = head.ent_type_
     det = _determiner(head)
     appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-    if appos is not None and head.pos_ != "PROPN":
+    # a role, also one the tagger calls a name ("The firm's CEO, Ana Ruiz"), not a group ("The two
+    # candidates, Ana Ruiz and Tom Brandt, said": both of them speak, not the first)
+    a_role = head.pos_ != "PROPN" or (low in lx.TITLE_WORDS and not head.ent_type_)
+    if appos is not None and a_role and head.tag_ not in ("NNS", "NNPS"):
         named = classify(appos)  # "The union's chief negotiator, Priya Natarajan, warned"
         if named.kind == "person":
             named.start, named.end, named.text, named.head = base.start, base.end, base.text, head
@@ -230,6 +233,8 @@ def classify(head: Token) -> Mention:
         base.anonymous = not unique_position
         if unique_position:
             base.kind = "person"
+        elif plural and appos is not None and classify(appos).kind == "person":
+            base.anonymous = False  # "The two candidates, Ana Ruiz and Tom Brandt,": named right after
         return base
     base.name = strip_determiner(span.text)
     return base
