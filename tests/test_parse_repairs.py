@@ -229,3 +229,13 @@ def test_a_group_in_apposition_to_names_is_not_its_first_member(extractor: Extra
     speaker = _speaker(extractor, text, "should stay open")
     assert speaker.name != "Ana Ruiz" and speaker.kind == "unnamed_group"
     assert speaker.anonymous is False
+
+
+def test_two_titles_of_one_person_are_that_person(extractor: Extractor) -> None:
+    """ "River News Vice President and Executive Editor Tom Brandt expressed": the parser lists the two
+    titles and the name as a coordination; it is one person. "The mayor and Sen. Ana Ruiz" is two."""
+    text = (
+        "River News Vice President and Executive Editor Tom Brandt expressed concern "
+        "that the poll was flawed."
+    )
+    assert _speaker(extractor, text, "poll was flawed").name == "Tom Brandt"

@@ -180,6 +180,12 @@ def classify(head: Token) -> Mention:
     ent = head.ent_type_
     det = _determiner(head)
     appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    titled = head.pos_ == "PROPN" and low in lx.TITLE_WORDS and not head.ent_type_
+    if appos is None and titled and not any(c.dep_ == "det" for c in head.children):
+        # "Fox News Vice President and Managing Editor Bill Sammon": two titles of one person, which
+        # the parser reads as a list (not "the president and Sen. Ruiz": two people)
+        names = (c for c in head.children if c.dep_ == "conj" and c.ent_type_ == "PERSON")
+        appos = next((c for c in names if c.pos_ == "PROPN"), None)
     # a role, also one the tagger calls a name ("The firm's CEO, Ana Ruiz"), not a group ("The two
     # candidates, Ana Ruiz and Tom Brandt, said": both of them speak, not the first)
     a_role = head.pos_ != "PROPN" or (low in lx.TITLE_WORDS and not head.ent_type_)
