@@ -19,6 +19,7 @@ SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")  # entities that can say somethi
 
 
 PARTICLES = ("prt",)
+CLOSING_TOKENS = frozenset({"”", '"', "’"})  # a token that closes a quote
 
 
 @dataclass

@@ -5,13 +5,12 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from indexer.extract import lexicon as lx
-from indexer.extract.base import SUBJECT_DEPS, trim, within_paragraph
+from indexer.extract.base import CLOSING_TOKENS, SUBJECT_DEPS, trim, within_paragraph
 from indexer.extract.subjects import misattached_subject, subject_of
 from indexer.extract.text import source_text
 
 _CONTRAST = frozenset({"although", "though", "whereas"})
 _EMBEDDED_DEPS = frozenset({"relcl", "advcl", "conj"})
-_CLOSING = frozenset({"”", '"', "’"})
 
 
 def clause_content(tok: Token) -> list[tuple[int, int]] | None:
@@ -27,7 +26,7 @@ def clause_content(tok: Token) -> list[tuple[int, int]] | None:
         return pieces
     cut = report.left_edge.i - 1  # before "which", "while", "when" or the subject; then "and" and commas
     while cut > last.start and (
-        doc[cut].dep_ == "cc" or (doc[cut].is_punct and doc[cut].text not in _CLOSING)
+        doc[cut].dep_ == "cc" or (doc[cut].is_punct and doc[cut].text not in CLOSING_TOKENS)
     ):
         cut -= 1
     span = trim(doc, last.start, cut) if cut > last.start else None
@@ -225,7 +224,7 @@ def _participle_report(comp: Token, hi: int) -> Token | None:
         if any(c.dep_ in SUBJECT_DEPS for c in v.children):
             continue
         k = v.left_edge.i - 1 if doc[v.left_edge.i].text != "," else v.left_edge.i
-        while k > comp.i and doc[k].text in _CLOSING:
+        while k > comp.i and doc[k].text in CLOSING_TOKENS:
             k -= 1  # "... were “reckless,” citing": the comma inside the quote marks
         if doc[k].text == ",":
             return v
@@ -353,7 +352,7 @@ def _next_act(tok: Token, hi: int) -> int:
             return min(hi, c.left_edge.i - 1, *(i - 1 for i in cc[-1:]))
         if c.dep_ == "advcl" and c.tag_ == "VBG" and c.left_edge.i > tok.i + 1:
             k = c.left_edge.i - 1
-            while k > tok.i and doc[k].text in _CLOSING:
+            while k > tok.i and doc[k].text in CLOSING_TOKENS:
                 k -= 1
             if doc[k].text == "," or doc[c.left_edge.i].text == ",":
                 return min(hi, c.left_edge.i - 1)

@@ -188,7 +188,7 @@ def classify(head: Token) -> Mention:
         appos = next((c for c in names if c.pos_ == "PROPN"), None)
     # a role, also one the tagger calls a name ("The firm's CEO, Ana Ruiz"), not a group ("The two
     # candidates, Ana Ruiz and Tom Brandt, said": both of them speak, not the first)
-    a_role = head.pos_ != "PROPN" or (low in lx.TITLE_WORDS and not head.ent_type_)
+    a_role = head.pos_ != "PROPN" or titled
     if appos is not None and a_role and head.tag_ not in ("NNS", "NNPS"):
         named = classify(appos)  # "The union's chief negotiator, Priya Natarajan, warned"
         if named.kind == "person":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
-from indexer.extract.base import PARTICLES, SPEAKER_ENTS, SUBJECT_DEPS
+from indexer.extract.base import CLOSING_TOKENS, PARTICLES, SPEAKER_ENTS, SUBJECT_DEPS
 from indexer.extract.text import source_text
 
 _CLIMB_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl", "prep")
@@ -121,7 +121,7 @@ def misattached_subject(verb: Token) -> Token | None:
 
 
 _MODAL_NAMES = frozenset({"Will", "May", "Might", "Can", "Shall", "Must"})
-_CLOSING_MARKS = ("”", '"', "’", "'")
+_CLOSING_MARKS = CLOSING_TOKENS | {"'"}  # and a straight single quote, as British copy closes
 
 
 def modal_name(verb: Token) -> Token | None:
