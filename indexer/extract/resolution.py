@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
 from indexer.extract.anonymity import describe_anonymity, reasons_elsewhere
-from indexer.extract.base import Candidate, Paragraphs
+from indexer.extract.base import SUBJECT_DEPS, Candidate, Paragraphs
 from indexer.extract.credits import Credits
 from indexer.extract.cues import CueLexicon
 from indexer.extract.people import People, Person, collect_people
@@ -31,6 +31,8 @@ class Resolved:
     mention: Mention | None
     person: Person | None = None
     speaker: Speaker = field(default_factory=Speaker)
+    # the others of a joint source ("Ana Ruiz and Tom Brandt said"): a person, or an organisation's name
+    partners: list[Person | str] = field(default_factory=list)
 
 
 def resolve(
@@ -71,7 +73,7 @@ def _resolve_one(
         idx = candidates.index(cand.carried_from) if cand.carried_from in candidates else -1
         if 0 <= idx < len(done):
             src = done[idx]
-            return Resolved(src.mention, src.person, src.speaker)
+            return Resolved(src.mention, src.person, src.speaker, src.partners)
     if cand.speaker is None:
         if cand.speaker_span is not None:
             a, b = cand.speaker_span
@@ -85,8 +87,11 @@ def _resolve_one(
             person = people.find(name) or people.add(name, title, a, True)
             return Resolved(None, person, Speaker(mention=label, start=a, end=b, kind="person", title=title))
         return Resolved(None)
-    mention = classify(cand.speaker)
+    joint = joint_source(cand.speaker, cand.cue_token)
+    mention = classify(joint[0] if joint else cand.speaker)
     res = Resolved(mention)
+    if joint:
+        _join(doc, res, joint, people)
     if mention.pronoun is not None:
         _resolve_pronoun(doc, cand, mention, done, people, paras, res, ranker, context)
     elif (
@@ -104,6 +109,59 @@ def _resolve_one(
         if mention.anonymity_reason:
             res.person.anonymity_reason = mention.anonymity_reason
     return res
+
+
+def joint_source(head: Token, cue: Token | None) -> list[Token]:
+    """The heads of a source named as a list of two or more names joined by "and" that is the cue's
+    subject (or the object of "according to"), in text order: "Ana Ruiz and Tom Brandt said",
+    "according to Acme and the Port Authority". Empty when the list holds anything but names ("Ruiz
+    and her aides": a group, which stays as the rules found it) or is not the cue's."""
+    root = head
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head
+    members = sorted([root, *root.conjuncts], key=lambda t: t.i)
+    if len(members) < 2 or cue is None:
+        return []
+    links = [c.lower_ for m in members for c in m.children if c.dep_ in ("cc", "preconj")]
+    if not links or any(w not in ("and", "&", "both") for w in links):
+        return []  # "Ruiz or Brandt", "Ruiz but not Brandt": no joint statement
+    governor = root.head
+    if root.dep_ == "pobj" and governor.lower_ == "to" and governor.head.lower_ == "according":
+        governor = governor.head
+    elif root.dep_ not in SUBJECT_DEPS:
+        return []
+    if governor.i != cue.i and not (cue.dep_ in ("advcl", "xcomp", "conj") and governor.i == cue.head.i):
+        return []  # "Ruiz and Brandt met, and the mayor said": the list is not the cue's
+    for m in members:
+        if m.lower_ in lx.TITLE_WORDS:
+            return []  # "Vice President and Managing Editor Bill Sammon": titles of one person
+        if not _proper(m):  # "the mayor, Ana Ruiz, and the governor, Tom Brandt": named in apposition
+            named = classify(m)
+            if named.kind != "person" or not named.name or not _proper(named.head):
+                return []
+    return members
+
+
+def _join(doc: Doc, res: Resolved, joint: list[Token], people: People) -> None:
+    """Give a joint source all of its members: the mention runs over the whole list, the first name
+    is the speaker and the others are its partners."""
+    mention = res.mention
+    assert mention is not None
+    last = classify(joint[-1])
+    names: set[str] = {mention.name or ""}
+    for tok in joint[1:]:
+        other = classify(tok)
+        if not other.name or other.name in names:
+            continue  # "Vice President and Managing Editor Bill Sammon": one person
+        names.add(other.name)
+        if other.kind == "person":
+            person = people.find(other.name) or people.add(other.name, other.title, other.start, True)
+            res.partners.append(person)
+        else:
+            res.partners.append(other.name)
+    if res.partners and last.end > mention.end:
+        mention.end = last.end
+        mention.text = source_text(doc)[mention.start : mention.end]
 
 
 def _proper(head: Token) -> bool:
@@ -397,6 +455,12 @@ def _description(r: Resolved) -> str | None:
 
 
 def _speaker(r: Resolved, article_id: str) -> Speaker:
+    sp = _speaker_alone(r, article_id)
+    sp.co_speakers = [p.name if isinstance(p, Person) else p for p in r.partners]
+    return sp
+
+
+def _speaker_alone(r: Resolved, article_id: str) -> Speaker:
     m = r.mention
     if m is None:
         if r.person is not None:
