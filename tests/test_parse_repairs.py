@@ -239,3 +239,18 @@ def test_two_titles_of_one_person_are_that_person(extractor: Extractor) -> None:
         "that the poll was flawed."
     )
     assert _speaker(extractor, text, "poll was flawed").name == "Tom Brandt"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        # the parser makes "Will" the verb's auxiliary, the recognizer the end of the name
+        ("Columnist George Will urged readers to stay home on election day.", "Columnist George Will"),
+        # the parser hangs "George" and "Will" on "columnist" apart
+        ('Conservative columnist George Will said the party "has lost its way."', "George Will"),
+    ],
+)
+def test_a_surname_that_is_a_modal_ends_the_name(extractor: Extractor, text: str, mention: str) -> None:
+    (a,) = extractor.extract_one(Article("t", text)).attributions
+    assert (a.speaker.mention, a.speaker.name) == (mention, "George Will")
+    assert a.cue is not None and text[a.cue.start : a.cue.end] in ("urged", "said")

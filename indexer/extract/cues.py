@@ -141,6 +141,11 @@ def _per_source(tok: Token, inside: bytearray) -> Candidate | None:
     )
 
 
+def _named(aux: Token) -> bool:
+    """ "George Will urged": a modal the recognizer reads as the end of a person's name."""
+    return aux.text in lx.MODAL_NAMES and aux.ent_iob_ == "I" and aux.ent_type_ == "PERSON"
+
+
 def cue_span(tok: Token) -> tuple[int, int]:
     end = tok.idx + len(tok.text)
     for child in tok.rights:
@@ -149,7 +154,7 @@ def cue_span(tok: Token) -> tuple[int, int]:
     start = tok.idx
     name = modal_name(tok)
     for child in tok.lefts:
-        if child.dep_ in ("aux", "neg") and child.i >= tok.i - 2 and child != name:
+        if child.dep_ in ("aux", "neg") and child.i >= tok.i - 2 and child != name and not _named(child):
             start = min(start, child.idx)
     return start, end
 

@@ -209,3 +209,6 @@ DISCLOSURE_VERBS = frozenset(
     reveal talk specify detail release share address explain describe offer
     """.split()
 )
+
+# surnames that are also modal verbs ("May told reporters", "George Will urged")
+MODAL_NAMES = frozenset({"Will", "May", "Might", "Can", "Shall", "Must"})

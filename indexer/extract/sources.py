@@ -140,6 +140,15 @@ def _mention_bounds(head: Token) -> tuple[int, int]:
                 extend(child)
 
     extend(head)
+    if (
+        hi + 2 < len(doc)
+        and doc[hi + 1].text in lx.MODAL_NAMES
+        and doc[hi].ent_type_ == "PERSON"
+        and doc[hi + 1].ent_iob_ == "I"
+        and not doc[hi + 2].text[:1].isupper()  # not a headline's "Trump May Not Have Said"
+        and "\n" not in doc[hi].whitespace_
+    ):
+        hi += 1  # "George Will urged": the parser hung "Will" on the verb, the recognizer on the name
     for i in range(head.i - 1, lo - 1, -1):
         if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
             lo = i + 1  # a mention never runs across a line break

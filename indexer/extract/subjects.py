@@ -120,7 +120,6 @@ def misattached_subject(verb: Token) -> Token | None:
     return named if before is not None and before.dep_ == "cc" else None
 
 
-_MODAL_NAMES = frozenset({"Will", "May", "Might", "Can", "Shall", "Must"})
 _CLOSING_MARKS = CLOSING_TOKENS | {"'"}  # and a straight single quote, as British copy closes
 
 
@@ -131,7 +130,7 @@ def modal_name(verb: Token) -> Token | None:
     if verb.i < 2 or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         return None
     word = verb.doc[verb.i - 1]
-    if word.text not in _MODAL_NAMES or word.head.i != verb.i or word.dep_ not in ("aux", "auxpass"):
+    if word.text not in lx.MODAL_NAMES or word.head.i != verb.i or word.dep_ not in ("aux", "auxpass"):
         return None
     before = verb.doc[word.i - 1]
     if before.text == "," and word.i >= 2:
