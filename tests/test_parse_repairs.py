@@ -254,3 +254,19 @@ def test_a_surname_that_is_a_modal_ends_the_name(extractor: Extractor, text: str
     (a,) = extractor.extract_one(Article("t", text)).attributions
     assert (a.speaker.mention, a.speaker.name) == (mention, "George Will")
     assert a.cue is not None and text[a.cue.start : a.cue.end] in ("urged", "said")
+
+
+@pytest.mark.parametrize(
+    ("signature", "name"),
+    [("Lena Abrams, Harbor Policy Institute.", "Lena Abrams"), ("— Tom Brandt.", "Tom Brandt")],
+)
+def test_a_pull_quote_is_signed_inside_its_own_marks(extractor: Extractor, signature: str, name: str) -> None:
+    """A pull quote whose paragraph stays open and whose next line is the name and the closing mark."""
+    text = (
+        "The plan drew fire from economists.\n\n"
+        f"“We are going to enter the next slump without the tools we need to fight it.\n{signature}”\n\n"
+        "Whether the council agrees is unclear."
+    )
+    (a,) = extractor.extract_one(Article("t", text)).attributions
+    assert a.text == "We are going to enter the next slump without the tools we need to fight it."
+    assert (a.speaker.mention, a.speaker.name) == (name, name)

@@ -33,6 +33,15 @@ _LINE_SIGNATURE = re.compile(
 )
 
 
+# a pull quote signed inside its own marks: the quote's paragraph stays open, and the next line is the
+# name, maybe what it is, and the closing mark ("“The tools are gone. / Lena Abrams, economist.”")
+_CLOSING_SIGNATURE = re.compile(
+    r"[^\S\n]*\n[^\S\n]*(?:([―—–-]|--)[^\S\n]*)?([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})"
+    r"(?:,[^\n]{0,60}?)?[.]?[^\S\n]*([”\"])[^\S\n]*$",
+    re.MULTILINE,
+)
+
+
 _PARAGRAPH_SIGNATURE = re.compile(
     r"[.!?”\"’][^\S\n]*([―—–]|--)[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\n]{0,40}$",
     re.MULTILINE,
@@ -499,8 +508,12 @@ def _colon_label(doc: Doc, text: str, colon: int, sentence_start: int) -> Token 
 
 def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """ "“...” ― Julie Diaz, voter.": the quote is signed by the name after the dash. A quote opening
-    a paragraph is also signed by a signature ending that paragraph (vox pops)."""
+    a paragraph is also signed by a signature ending that paragraph (vox pops), and a pull quote by
+    the line under it inside its marks ("“...” / Julie Diaz, voter.”")."""
     qa, qb = q.outer
+    if not q.closed and (inner := _CLOSING_SIGNATURE.match(text, qb)) is not None:
+        cue = inner.span(1) if inner.group(1) else inner.span(3)  # the dash, else the closing mark
+        return cue, _name_span(text, inner.start(2), inner.end(2))
     m = _SIGNATURE.match(text, qb)
     if m is None:
         para_start = text.rfind("\n", 0, qa) + 1
@@ -513,10 +526,13 @@ def _dash_signature(text: str, q: QuoteSpan) -> tuple[tuple[int, int], tuple[int
         m = _PARAGRAPH_SIGNATURE.search(text, qb, para_end)
         if m is None:
             return None
-    name_end = m.end(2)
-    if text[name_end - 1] == "." and name_end - m.start(2) > 2 and text[name_end - 3] not in " .":
-        name_end -= 1  # the sentence's full stop, not an initial's
-    return (m.start(1), m.end(1)), (m.start(2), name_end)
+    return (m.start(1), m.end(1)), _name_span(text, m.start(2), m.end(2))
+
+
+def _name_span(text: str, start: int, end: int) -> tuple[int, int]:
+    if text[end - 1] == "." and end - start > 2 and text[end - 3] not in " .":
+        end -= 1  # the sentence's full stop, not an initial's
+    return start, end
 
 
 def _carries_on(text: str, q: QuoteSpan, previous: Candidate, paras: Paragraphs) -> bool:

@@ -78,7 +78,8 @@ def _resolve_one(
         if cand.speaker_span is not None:
             a, b = cand.speaker_span
             label = source_text(doc)[a:b]
-            words = [w.capitalize() if w.isupper() else w for w in label.split()]
+            # "LENA ABRAMS" reads "Lena Abrams"; "S.C." stays as written
+            words = [w.capitalize() if w.isupper() and "." not in w else w for w in label.split()]
             titled = 0
             while titled < len(words) - 1 and words[titled].lower() in lx.TITLE_WORDS:
                 titled += 1  # "- Mayor Tom Brandt": a signature's title is no part of the name
