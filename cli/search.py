@@ -177,6 +177,7 @@ def show(
     console.print()
     rows = [
         ("speaker", sp.get("name") or sp.get("mention")),
+        ("together with", ", ".join(sp.get("co_speakers") or [])),
         ("as written", sp.get("mention")),
         ("kind", sp.get("kind")),
         ("anonymous", sp.get("anonymous")),

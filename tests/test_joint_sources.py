@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,3 +156,23 @@ def test_the_name_merge_keeps_the_joint_speakers(es_client: Any, corpus: str) ->
     assert len(hits) == 3
     joint = next(h for h in hits if h["text"] == "The bridge will reopen in May.")
     assert joint["speaker"]["names"] == ["Ana Ruiz", "Tomás Brandt"]
+
+
+@pytest.mark.es
+def test_the_cli_shows_everyone_of_a_joint_statement(es: Any, tmp_path: Path) -> None:
+    from tests.clihelp import invoke, jsonl, on
+
+    story = 'Mayor Ana Ruiz and Gov. Tom Brandt said on Friday that the bridge "will reopen in May."\n'
+    (tmp_path / "bridge.txt").write_text(story, encoding="utf-8")
+    extracted = tmp_path / "q.jsonl"
+    assert invoke("extract", tmp_path / "bridge.txt", "-o", extracted).exit_code == 0
+    assert invoke("load", extracted, *on(es)).exit_code == 0
+    listed = invoke("search", "--speaker", "brandt", *on(es), env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert "Ana Ruiz and Tom Brandt" in listed.stdout
+    (hit,) = jsonl(invoke("search", "--speaker", "brandt", "--json", *on(es)).stdout)
+    assert hit["speaker"]["names"] == ["Ana Ruiz", "Tom Brandt"]
+    shown = invoke("show", hit["quote_id"], *on(es), env={"COLUMNS": "200"})
+    assert "together with  Tom Brandt" in shown.stdout
+    top = invoke("speakers", *on(es), env={"COLUMNS": "200"})
+    assert "Ana Ruiz" in top.stdout and "Tom Brandt" in top.stdout

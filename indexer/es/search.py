@@ -55,11 +55,15 @@ class QuoteView:
     published_at: str | None  # ISO 8601
     published_text: str | None  # a date as written that could not be read
     url: str | None
+    co_speakers: tuple[str, ...] = ()  # the others of a joint statement
 
     @property
     def who(self) -> str:
-        """The speaker as a listing shows it: "?" when unknown, "(anonymous)" after an unnamed one."""
-        return (self.speaker or "?") + (" (anonymous)" if self.anonymous else "")
+        """The speaker as a listing shows it: "?" when unknown, "(anonymous)" after an unnamed one, and
+        everyone of a joint statement ("Ana Ruiz and Tom Brandt")."""
+        names = [self.speaker or "?", *self.co_speakers]
+        label = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return label + (" (anonymous)" if self.anonymous else "")
 
     @classmethod
     def of(cls, hit: Mapping[str, Any]) -> QuoteView:
@@ -77,6 +81,7 @@ class QuoteView:
             published_at=art.get("published_at"),
             published_text=art.get("published_text"),
             url=art.get("url"),
+            co_speakers=tuple(str(n) for n in sp.get("co_speakers") or ()),
         )
 
 
