@@ -270,3 +270,21 @@ def test_a_pull_quote_is_signed_inside_its_own_marks(extractor: Extractor, signa
     (a,) = extractor.extract_one(Article("t", text)).attributions
     assert a.text == "We are going to enter the next slump without the tools we need to fight it."
     assert (a.speaker.mention, a.speaker.name) == (name, name)
+
+
+def test_a_title_in_the_source_phrase_is_no_piece_of_the_quote(extractor: Extractor) -> None:
+    """ "“...,” wrote the authors of the “Growth Project,” giving ...": the second quoted piece is the
+    title of the authors' report, not the quote going on; the mention keeps the title's closing mark."""
+    text = (
+        "“If we want new voters, we have to engage them and show our sincerity,” wrote the authors of "
+        "the “Growth and Opportunity Project,” giving the example of the 2012 race."
+    )
+    (a,) = extractor.extract_one(Article("t", text)).attributions
+    assert a.text == "If we want new voters, we have to engage them and show our sincerity,"
+    assert a.speaker.mention == "the authors of the “Growth and Opportunity Project,”"
+
+
+def test_a_quote_after_a_cue_that_the_parser_hung_on_the_subject_stays_a_quote(extractor: Extractor) -> None:
+    text = "Beruff, a Scott ally, called Florida’s standards “strong.”"
+    (a,) = extractor.extract_one(Article("t", text)).attributions
+    assert "strong." in a.text and a.speaker.name == "Beruff"

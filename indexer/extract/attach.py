@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
-from indexer.extract.base import SUBJECT_DEPS, Candidate, Paragraphs, trim, within_paragraph
+from indexer.extract.base import SUBJECT_DEPS, Candidate, Paragraphs, clause_verb, trim, within_paragraph
 from indexer.extract.quotemarks import QuoteSpan
 from indexer.extract.subjects import named_apposition, person_subject, subject_of, valid_source
 from indexer.extract.text import source_text
@@ -115,6 +115,8 @@ def _next_to_cue(st: _State, q: QuoteSpan) -> Candidate | None:
     cue = _nearby_cue(st.doc, q, st.orphans + st.with_content, st.paras)
     if cue is None:
         return None
+    if cue.speaker is not None and _names_source(cue.speaker, q):
+        return MERGED  # "“...,” wrote the authors of the “Growth Project,”": a title, part of the source
     sibling = st.by_cue.get(cue.cue_token.i) if cue.cue_token is not None else None
     if sibling is not None and sibling.kind == "direct" and sibling in st.result:
         _add_piece(sibling, q)
@@ -302,6 +304,26 @@ def _introducing_subject(doc: Doc, q: QuoteSpan, paras: Paragraphs, inside: byte
         return None
     prev_start, prev_end = paras.spans[index - 1]
     return person_subject(doc, prev_start, prev_end, inside)
+
+
+def _names_source(speaker: Token, q: QuoteSpan) -> bool:
+    """The quote is a title inside the source's own noun phrase ("the authors of the “Growth and
+    Opportunity Project”"), not a piece of what the source said: its words hang on the source with
+    no verb between (a clause on the source, "Ruiz, who called it “a disaster”", does not count)."""
+    doc = speaker.doc
+    inner = doc.char_span(q.start, q.end, alignment_mode="expand")
+    right = speaker.right_edge
+    if inner is None or not speaker.left_edge.idx <= q.start < right.idx + len(right):
+        return False
+    between = doc[min(speaker.i, inner.start) + 1 : max(speaker.i, inner.start)]
+    if any(clause_verb(t) for t in between):
+        return False  # "Beruff, a Scott ally, called the standards “strong”": parsed as Beruff's, said by him
+    tok = inner.root
+    while tok.i != speaker.i:
+        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return True
 
 
 def _add_piece(attribution: Candidate, q: QuoteSpan) -> None:

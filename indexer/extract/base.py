@@ -22,6 +22,11 @@ PARTICLES = ("prt",)
 CLOSING_TOKENS = frozenset({"”", '"', "’"})  # a token that closes a quote
 
 
+def clause_verb(tok: Token) -> bool:
+    """A verb that makes a clause, not a participle used as an adjective ("self-described", "televised")."""
+    return tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "compound", "nmod")
+
+
 @dataclass
 class Candidate:
     start: int

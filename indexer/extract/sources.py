@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from indexer.extract import lexicon as lx
+from indexer.extract.base import clause_verb
 from indexer.extract.gender import name_gender
 from indexer.extract.text import source_text
 from indexer.model import SourceKind
@@ -135,6 +136,8 @@ def _mention_bounds(head: Token) -> tuple[int, int]:
                 and "," in (t.text for t in doc[child.right_edge.i + 1 : tok.i])
             ):
                 wanted = False  # "Of Ortiz, Vance said", "Moreover, any company": not part of the phrase
+            if wanted and child.i > tok.i + 1 and any(clause_verb(t) for t in doc[tok.i + 1 : child.i]):
+                wanted = False  # "Beruff, an ally, called it “strong”": a word after a verb is no modifier
             if wanted:
                 lo, hi = min(lo, child.i), max(hi, child.i)
                 extend(child)
@@ -157,6 +160,12 @@ def _mention_bounds(head: Token) -> tuple[int, int]:
         lo += 1
     while hi > lo and ((doc[hi].is_punct and doc[hi].text != "%") or doc[hi].is_space):
         hi -= 1
+    marks = [t.text for t in doc[lo : hi + 1] if t.text in ('"', "“", "”")]
+    opened = sum(m != "”" for m in marks) - marks.count("”")
+    if opened % 2:  # the authors of the “Growth Project”: a title's closing mark stays with it
+        close = next((k for k in (hi + 1, hi + 2) if k < len(doc) and doc[k].text in ('"', "”")), None)
+        if close is not None and (close == hi + 1 or doc[hi + 1].text in (",", ".")):
+            hi = close
     return lo, hi + 1
 
 
