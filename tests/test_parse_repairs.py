@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from spacy.tokens import Doc
 
+from indexer.extract.attach import _only_subject
+from indexer.extract.base import Candidate
 from indexer.extract.choice import _named_instead
 from indexer.extract.engine import Extractor, load_pipeline
 from indexer.extract.sources import mention_tokens
@@ -288,3 +290,20 @@ def test_a_quote_after_a_cue_that_the_parser_hung_on_the_subject_stays_a_quote(e
     text = "Beruff, a Scott ally, called Florida’s standards “strong.”"
     (a,) = extractor.extract_one(Article("t", text)).attributions
     assert "strong." in a.text and a.speaker.name == "Beruff"
+
+
+def test_a_long_subject_between_a_quote_and_its_cue(nlp: Any) -> None:
+    """ "“...,” Ana Ruiz, the chief negotiator of ... since ..., said": a gap of any length that is only
+    the cue's subject ties the quote to the cue (the nearby-cue limit is otherwise 60 characters)."""
+    text = (
+        "“It is over,” Ana Ruiz, the chief negotiator of the Lakeport dockworkers' union since the long "
+        "strike of 2019, said."
+    )
+    doc = nlp(text)
+    said = next(t for t in doc if t.text == "said")
+    ruiz = next(t for t in said.children if t.dep_ == "nsubj")
+    cue = Candidate(-1, -1, "direct", 0.5, cue_token=said, speaker=ruiz)
+    gap = (text.index("”") + 1, said.idx)
+    assert gap[1] - gap[0] > 60 and _only_subject(cue, *gap)
+    other = doc[ruiz.i + 2]  # a word of the apposition is no subject of the cue
+    assert not _only_subject(Candidate(-1, -1, "direct", 0.5, cue_token=said, speaker=other), *gap)

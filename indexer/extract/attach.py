@@ -306,6 +306,18 @@ def _introducing_subject(doc: Doc, q: QuoteSpan, paras: Paragraphs, inside: byte
     return person_subject(doc, prev_start, prev_end, inside)
 
 
+def _only_subject(cue: Candidate, start: int, end: int) -> bool:
+    """ "“...,” Scott's niece, state Del. Marcia Price (D-Newport News), shouted": between the quote
+    and its cue stands nothing but the cue's subject, however long."""
+    speaker, verb = cue.speaker, cue.cue_token
+    if speaker is None or verb is None or speaker.dep_ not in SUBJECT_DEPS or speaker.head.i != verb.i:
+        return False
+    lo, hi = speaker.left_edge, speaker.right_edge
+    words = re.sub(r"^[\s,.;:”\"’']+|[\s,]+$", "", source_text(verb.doc)[start:end])
+    first = start + source_text(verb.doc)[start:end].find(words) if words else start
+    return bool(words) and lo.idx <= first and first + len(words) <= hi.idx + len(hi) + 1
+
+
 def _names_source(speaker: Token, q: QuoteSpan) -> bool:
     """The quote is a title inside the source's own noun phrase ("the authors of the “Growth and
     Opportunity Project”"), not a piece of what the source said: its words hang on the source with
@@ -407,7 +419,7 @@ def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs
         if qb <= ca and paras.index(ca) == para_last:
             gap = text[qb:ca]
             if (
-                len(gap) <= 60
+                (len(gap) <= 60 or _only_subject(c, qb, ca))
                 and not _sentence_break(doc, qb, ca)
                 and (not _ends_sentence(text, q, gap) or _signs_quote(c, gap))
             ):
