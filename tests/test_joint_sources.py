@@ -56,6 +56,18 @@ def _only(extractor: Extractor, text: str) -> Any:
             ["Tom Brandt"],
         ),
         (
+            'The mayor, Ana Ruiz, and the governor, Tom Brandt, said the bridge "will reopen."',
+            "The mayor, Ana Ruiz, and the governor, Tom Brandt",
+            "Ana Ruiz",
+            ["Tom Brandt"],
+        ),
+        (
+            "Two objectors, Lena Abrams and Piet Vos, said the vote was unfair.",
+            "Lena Abrams and Piet Vos",
+            "Lena Abrams",
+            ["Piet Vos"],
+        ),
+        (
             "According to Acme Corp. and the Port Authority, the pier will close.",
             "Acme Corp. and the Port Authority",
             "Acme Corp.",
@@ -86,6 +98,7 @@ def test_a_later_mention_of_a_joint_speaker_gets_the_full_name(extractor: Extrac
     "text",
     [
         "Ana Ruiz or Tom Brandt said the pier was safe.",  # either one, not both
+        "The candidates, including Ana Ruiz and Tom Brandt, said the pier was safe.",  # and others
         "Fox News Vice President and Managing Editor Tom Brandt wrote that the pier was safe.",
     ],
 )

@@ -225,11 +225,12 @@ def test_a_role_the_tagger_calls_a_name_is_the_person_in_apposition(extractor: E
     assert speaker.name == "Dana Whitfield" and speaker.kind == "person"
 
 
-def test_a_group_in_apposition_to_names_is_not_its_first_member(extractor: Extractor) -> None:
-    """ "The two candidates, Ana Ruiz and Tom Brandt, said": both speak; they are named, not anonymous."""
+def test_a_group_in_apposition_to_names_is_its_members(extractor: Extractor) -> None:
+    """ "The two candidates, Ana Ruiz and Tom Brandt, said": both speak (a joint source), not the first
+    alone; they are named, not anonymous."""
     text = "The two candidates, Ana Ruiz and Tom Brandt, said the pier should stay open."
     speaker = _speaker(extractor, text, "should stay open")
-    assert speaker.name != "Ana Ruiz" and speaker.kind == "unnamed_group"
+    assert (speaker.name, speaker.co_speakers) == ("Ana Ruiz", ["Tom Brandt"])
     assert speaker.anonymous is False
 
 

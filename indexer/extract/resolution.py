@@ -118,12 +118,22 @@ def joint_source(head: Token, cue: Token | None) -> list[Token]:
     "according to Acme and the Port Authority". Empty when the list holds anything but names ("Ruiz
     and her aides": a group, which stays as the rules found it) or is not the cue's."""
     root = head
-    while root.dep_ == "conj" and root.head.i != root.i:
-        root = root.head
-    members = sorted([root, *root.conjuncts], key=lambda t: t.i)
+    while root.dep_ in ("conj", "appos") and root.head.i != root.i:
+        root = root.head  # up the list, and from a name in apposition to the noun it names
+    conjuncts, linked, first = list(root.conjuncts), [root], root
+    appos = next((c for c in root.children if c.dep_ == "appos"), None)
+    if not conjuncts and appos is not None and root.pos_ == "NOUN" and appos.pos_ == "PROPN":
+        listed = list(appos.conjuncts)
+        if root.tag_ == "NNS" and all(c.pos_ == "PROPN" for c in listed):
+            # "the two candidates, Ana Ruiz and Tom Brandt": the names are the members
+            conjuncts, linked, first = listed, [root, appos], appos
+        elif root.tag_ == "NN" and all(c.pos_ == "NOUN" and _named_role(c) for c in listed):
+            # "the mayor, Ana Ruiz, and the governor, Tom Brandt": the parser hangs the list on the name
+            conjuncts, linked = listed, [root, appos]
+    members = sorted([first, *conjuncts], key=lambda t: t.i)
     if len(members) < 2 or cue is None:
         return []
-    links = [c.lower_ for m in members for c in m.children if c.dep_ in ("cc", "preconj")]
+    links = [c.lower_ for m in [*linked, *conjuncts] for c in m.children if c.dep_ in ("cc", "preconj")]
     if not links or any(w not in ("and", "&", "both") for w in links):
         return []  # "Ruiz or Brandt", "Ruiz but not Brandt": no joint statement
     governor = root.head
@@ -134,13 +144,23 @@ def joint_source(head: Token, cue: Token | None) -> list[Token]:
     if governor.i != cue.i and not (cue.dep_ in ("advcl", "xcomp", "conj") and governor.i == cue.head.i):
         return []  # "Ruiz and Brandt met, and the mayor said": the list is not the cue's
     for m in members:
-        if m.lower_ in lx.TITLE_WORDS:
+        if m.lower_ in lx.TITLE_WORDS and (
+            m.pos_ == "PROPN" or not any(c.dep_ == "appos" for c in m.children)
+        ):
             return []  # "Vice President and Managing Editor Bill Sammon": titles of one person
         if not _proper(m):  # "the mayor, Ana Ruiz, and the governor, Tom Brandt": named in apposition
             named = classify(m)
-            if named.kind != "person" or not named.name or not _proper(named.head):
-                return []
+            has_name = any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in m.children)
+            if not has_name or named.kind != "person" or not named.name:
+                return []  # "the Kentucky Republican and the New York businessman": described, not named
     return members
+
+
+def _named_role(tok: Token) -> bool:
+    """ "the governor, Tom Brandt": a role followed by the name of who holds it, set off by a comma."""
+    return any(
+        c.dep_ == "appos" and c.pos_ == "PROPN" and c.doc[c.left_edge.i - 1].text == "," for c in tok.children
+    )
 
 
 def _join(doc: Doc, res: Resolved, joint: list[Token], people: People) -> None:
@@ -160,8 +180,14 @@ def _join(doc: Doc, res: Resolved, joint: list[Token], people: People) -> None:
             res.partners.append(person)
         else:
             res.partners.append(other.name)
-    if res.partners and last.end > mention.end:
-        mention.end = last.end
+    end = last.end
+    named = next((c for c in joint[-1].children if c.dep_ == "appos" and c.i > joint[-1].i), None)
+    if (
+        named is not None and joint[-1].pos_ == "NOUN" and _named_role(joint[-1])
+    ):  # "and the governor, Tom Brandt"
+        end = max(end, named.idx + len(named))
+    if res.partners and end > mention.end:
+        mention.end = end
         mention.text = source_text(doc)[mention.start : mention.end]
 
 
