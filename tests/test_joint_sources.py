@@ -99,6 +99,7 @@ def test_a_later_mention_of_a_joint_speaker_gets_the_full_name(extractor: Extrac
     [
         "Ana Ruiz or Tom Brandt said the pier was safe.",  # either one, not both
         "The candidates, including Ana Ruiz and Tom Brandt, said the pier was safe.",  # and others
+        "Democrats and Republicans said the pier was safe.",  # groups, not names
         "Fox News Vice President and Managing Editor Tom Brandt wrote that the pier was safe.",
     ],
 )
@@ -189,3 +190,18 @@ def test_the_cli_shows_everyone_of_a_joint_statement(es: Any, tmp_path: Path) ->
     assert "together with  Tom Brandt" in shown.stdout
     top = invoke("speakers", *on(es), env={"COLUMNS": "200"})
     assert "Ana Ruiz" in top.stdout and "Tom Brandt" in top.stdout
+
+
+def test_they_after_a_joint_statement_is_the_same_speakers(extractor: Extractor) -> None:
+    text = (
+        'Ana Ruiz and Tom Brandt said the pier "is safe."\n\n'
+        "They added that the ferry would run on Sundays.\n\n"
+        'The union said the strike would go on. They added that the talks "are over."'
+    )
+    found = extractor.extract_one(Article("t", text)).attributions
+    assert [(a.speaker.mention, a.speaker.name, a.speaker.co_speakers) for a in found] == [
+        ("Ana Ruiz and Tom Brandt", "Ana Ruiz", ["Tom Brandt"]),
+        ("They", "Ana Ruiz", ["Tom Brandt"]),
+        ("The union", "union", []),
+        ("They", "union", []),  # the nearer group
+    ]

@@ -148,6 +148,8 @@ def joint_source(head: Token, cue: Token | None) -> list[Token]:
             m.pos_ == "PROPN" or not any(c.dep_ == "appos" for c in m.children)
         ):
             return []  # "Vice President and Managing Editor Bill Sammon": titles of one person
+        if m.ent_type_ == "NORP" or (m.tag_ == "NNPS" and m.ent_type_ not in ("PERSON", "ORG")):
+            return []  # "top Republicans and the Senate", "Democrats and Republicans": groups, not names
         if not _proper(m):  # "the mayor, Ana Ruiz, and the governor, Tom Brandt": named in apposition
             named = classify(m)
             has_name = any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in m.children)
@@ -304,10 +306,16 @@ def _resolve_pronoun(
         want_plural = pron in lx.GROUP_PRONOUNS
         for prev in reversed(done):
             m = prev.mention
-            if m is None or m.pronoun is not None or prev.person is not None or m.start >= pos:
+            if m is None or m.start >= pos or (m.pronoun is not None and not prev.partners):
                 continue
             if paras.index(pos) - paras.index(m.start) > 3:
                 break
+            if want_plural and prev.partners:  # "Ruiz and Brandt said ... They added": the same two
+                res.mention = _as_written(mention, m)
+                res.person, res.partners = prev.person, list(prev.partners)
+                return
+            if m.pronoun is not None or prev.person is not None:
+                continue
             if m.kind in ("organization", "document", "unnamed_group", "unnamed_person") and (
                 m.plural == want_plural or m.kind == "organization"
             ):
