@@ -113,6 +113,7 @@ FORMATS = ("table", "json", "jsonl", "csv")
 CSV_COLUMNS = (
     "quote_id",
     "speaker",
+    "co_speakers",
     "anonymous",
     "type",
     "quote",
@@ -136,6 +137,7 @@ def csv_row(hit: dict[str, Any]) -> list[Any]:
     return [
         q.quote_id,
         q.speaker or "",
+        "; ".join(q.co_speakers),
         q.anonymous,
         q.type,
         q.words,

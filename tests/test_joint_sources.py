@@ -188,6 +188,8 @@ def test_the_cli_shows_everyone_of_a_joint_statement(es: Any, tmp_path: Path) ->
     assert hit["speaker"]["names"] == ["Ana Ruiz", "Tom Brandt"]
     shown = invoke("show", hit["quote_id"], *on(es), env={"COLUMNS": "200"})
     assert "together with  Tom Brandt" in shown.stdout
+    table = invoke("search", "--speaker", "brandt", "--format", "csv", *on(es)).stdout.splitlines()
+    assert table[0].startswith("quote_id,speaker,co_speakers,") and ",Ana Ruiz,Tom Brandt," in table[1]
     top = invoke("speakers", *on(es), env={"COLUMNS": "200"})
     assert "Ana Ruiz" in top.stdout and "Tom Brandt" in top.stdout
 
