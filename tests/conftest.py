@@ -13,7 +13,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,6 +113,20 @@ def drop_aliases(client: Any, *aliases: str) -> None:
     for alias in aliases:
         client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True, allow_no_indices=True)
         client.options(ignore_status=404).indices.delete_index_template(name=f"{alias}-template")
+
+
+def load_records(client: Any, alias: str, records: Iterable[dict[str, Any]]) -> Any:
+    """Index records shaped like `quotes extract` output under `alias` and `alias-articles` (both made
+    if missing); the load's report."""
+    from indexer import store
+    from indexer.es.documents import record_actions
+
+    names = store.ensure_indices(client, alias, f"{alias}-articles")
+    return store.load(
+        client,
+        record_actions(records, names.quotes_alias, names.articles_alias),
+        indices=[names.quotes_alias, names.articles_alias],
+    )
 
 
 @pytest.fixture

@@ -23,9 +23,7 @@ WIDE = {"COLUMNS": "200"}  # tables one row a line
 
 @pytest.fixture
 def small_index(es: Any) -> str:
-    from indexer import store
-    from indexer.es.documents import record_actions
-    from tests.conftest import make_record
+    from tests.conftest import load_records, make_record
 
     records = [
         make_record(1, 0, name="Helen Marsh-Whitaker", text="The budget is balanced this year."),
@@ -34,12 +32,7 @@ def small_index(es: Any) -> str:
         ),
         make_record(2, 0, name="Tom Reyes", text="Nobody asked about the ferry."),
     ]
-    names = store.ensure_indices(es.client, es.alias, es.articles_alias)
-    report = store.load(
-        es.client,
-        record_actions(records, names.quotes_alias, names.articles_alias),
-        indices=[names.quotes_alias, names.articles_alias],
-    )
+    report = load_records(es.client, es.alias, records)
     assert report.indexed == 3
     return str(es.alias)
 

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import drop_aliases, make_record
+from conftest import drop_aliases, load_records, make_record
 
-from indexer import store
 from indexer.es.canonical import merge_speakers
-from indexer.es.documents import quote_document, record_actions
+from indexer.es.documents import quote_document
 from indexer.es.search import QuoteFilter, search_quotes, top_speakers
 from indexer.extract.engine import Extractor
 from indexer.model import Article
@@ -132,12 +131,7 @@ def _corpus() -> Iterator[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def corpus(es_client: Any) -> Iterator[str]:
     alias = f"j-{uuid.uuid4().hex[:10]}"
-    names = store.ensure_indices(es_client, alias, f"{alias}-articles")
-    report = store.load(
-        es_client,
-        record_actions(_corpus(), names.quotes_alias, names.articles_alias),
-        indices=[names.quotes_alias, names.articles_alias],
-    )
+    report = load_records(es_client, alias, _corpus())
     assert (report.indexed, report.articles_indexed) == (5, 3)
     yield alias
     drop_aliases(es_client, alias, f"{alias}-articles")

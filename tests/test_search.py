@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import drop_aliases, make_record
+from conftest import drop_aliases, load_records, make_record
 
 from indexer import store
-from indexer.es.documents import record_actions
 from indexer.es.search import QuoteFilter, SearchError, build_query, search_quotes, top_speakers
 
 pytestmark = pytest.mark.es
@@ -57,12 +56,7 @@ def _corpus() -> Iterator[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def corpus(es_client: Any) -> Iterator[str]:
     alias = f"s-{uuid.uuid4().hex[:10]}"
-    names = store.ensure_indices(es_client, alias, f"{alias}-articles")
-    report = store.load(
-        es_client,
-        record_actions(_corpus(), names.quotes_alias, names.articles_alias),
-        indices=[names.quotes_alias, names.articles_alias],
-    )
+    report = load_records(es_client, alias, _corpus())
     assert report.indexed == 6
     yield alias
     drop_aliases(es_client, alias, f"{alias}-articles")

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from indexer.es.documents import BulkAction, joint_names
+from indexer.es.documents import BulkAction, names_fields
 from indexer.model import speaker_id
 from indexer.names import fold_name
 
@@ -162,16 +162,8 @@ def _target(
     if speaker.get("name") == name and bool(speaker.get("merged")) == merged:
         return None
     folded = fold_name(name)
-    names = joint_names({**speaker, "name": name})
-    return {
-        **speaker,
-        "name": name,
-        "name_folded": folded,
-        "id": speaker_id(folded),
-        "merged": merged,
-        "names": names,
-        "names_folded": [fold_name(n) for n in names],
-    }
+    renamed = {**speaker, "name": name, "name_folded": folded, "id": speaker_id(folded), "merged": merged}
+    return {**renamed, **names_fields(renamed)}
 
 
 def merge_speakers(

@@ -71,6 +71,13 @@ def joint_names(speaker: Mapping[str, Any] | None) -> list[str]:
     return [speaker["name"], *(n for n in speaker.get("co_speakers") or [] if isinstance(n, str) and n)]
 
 
+def names_fields(speaker: Mapping[str, Any]) -> dict[str, list[str]]:
+    """``speaker.names`` and ``speaker.names_folded``: what the speaker ranking counts and the speaker
+    search matches."""
+    names = joint_names(speaker)
+    return {"names": names, "names_folded": [fold_name(n) for n in names]}
+
+
 def quoted_words(record: Mapping[str, Any]) -> str:
     """What was said, without what stands between the pieces of a split quote ("..., she said, ...")."""
     text, start = str(record.get("text") or ""), int(record.get("start") or 0)
@@ -115,14 +122,12 @@ def quote_document(record: Mapping[str, Any]) -> dict[str, Any]:
     speaker = record.get("speaker")
     if isinstance(speaker, Mapping):
         # name_in_article keeps the article's own form when `canonical.merge_speakers` renames a person
-        names = joint_names(speaker)
         doc["speaker"] = {
             **speaker,
             "name_folded": folded_speaker(speaker),
             "name_in_article": speaker.get("name"),
             "merged": False,
-            "names": names,
-            "names_folded": [fold_name(n) for n in names],
+            **names_fields(speaker),
         }
     return doc
 

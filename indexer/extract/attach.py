@@ -312,10 +312,13 @@ def _only_subject(cue: Candidate, start: int, end: int) -> bool:
     speaker, verb = cue.speaker, cue.cue_token
     if speaker is None or verb is None or speaker.dep_ not in SUBJECT_DEPS or speaker.head.i != verb.i:
         return False
+    gap = source_text(verb.doc)[start:end]
+    words = re.sub(r"^[\s,.;:”\"’']+|[\s,]+$", "", gap)
+    if not words:
+        return False
+    first = start + gap.find(words)
     lo, hi = speaker.left_edge, speaker.right_edge
-    words = re.sub(r"^[\s,.;:”\"’']+|[\s,]+$", "", source_text(verb.doc)[start:end])
-    first = start + source_text(verb.doc)[start:end].find(words) if words else start
-    return bool(words) and lo.idx <= first and first + len(words) <= hi.idx + len(hi) + 1
+    return lo.idx <= first and first + len(words) <= hi.idx + len(hi) + 1
 
 
 def _names_source(speaker: Token, q: QuoteSpan) -> bool:

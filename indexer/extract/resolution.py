@@ -127,7 +127,7 @@ def joint_source(head: Token, cue: Token | None) -> list[Token]:
         if root.tag_ == "NNS" and all(c.pos_ == "PROPN" for c in listed):
             # "the two candidates, Ana Ruiz and Tom Brandt": the names are the members
             conjuncts, linked, first = listed, [root, appos], appos
-        elif root.tag_ == "NN" and all(c.pos_ == "NOUN" and _named_role(c) for c in listed):
+        elif root.tag_ == "NN" and all(c.pos_ == "NOUN" and _role_name(c) is not None for c in listed):
             # "the mayor, Ana Ruiz, and the governor, Tom Brandt": the parser hangs the list on the name
             conjuncts, linked = listed, [root, appos]
     members = sorted([first, *conjuncts], key=lambda t: t.i)
@@ -158,11 +158,10 @@ def joint_source(head: Token, cue: Token | None) -> list[Token]:
     return members
 
 
-def _named_role(tok: Token) -> bool:
-    """ "the governor, Tom Brandt": a role followed by the name of who holds it, set off by a comma."""
-    return any(
-        c.dep_ == "appos" and c.pos_ == "PROPN" and c.doc[c.left_edge.i - 1].text == "," for c in tok.children
-    )
+def _role_name(tok: Token) -> Token | None:
+    """ "the governor, Tom Brandt": the name, set off by a comma, of who holds the role."""
+    names = (c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN")
+    return next((c for c in names if c.doc[c.left_edge.i - 1].text == ","), None)
 
 
 def _join(doc: Doc, res: Resolved, joint: list[Token], people: People) -> None:
@@ -170,10 +169,9 @@ def _join(doc: Doc, res: Resolved, joint: list[Token], people: People) -> None:
     is the speaker and the others are its partners."""
     mention = res.mention
     assert mention is not None
-    last = classify(joint[-1])
+    others = [classify(tok) for tok in joint[1:]]
     names: set[str] = {mention.name or ""}
-    for tok in joint[1:]:
-        other = classify(tok)
+    for other in others:
         if not other.name or other.name in names:
             continue  # "Vice President and Managing Editor Bill Sammon": one person
         names.add(other.name)
@@ -182,11 +180,9 @@ def _join(doc: Doc, res: Resolved, joint: list[Token], people: People) -> None:
             res.partners.append(person)
         else:
             res.partners.append(other.name)
-    end = last.end
-    named = next((c for c in joint[-1].children if c.dep_ == "appos" and c.i > joint[-1].i), None)
-    if (
-        named is not None and joint[-1].pos_ == "NOUN" and _named_role(joint[-1])
-    ):  # "and the governor, Tom Brandt"
+    end = others[-1].end
+    named = _role_name(joint[-1]) if joint[-1].pos_ == "NOUN" else None
+    if named is not None:  # "... and the governor, Tom Brandt"
         end = max(end, named.idx + len(named))
     if res.partners and end > mention.end:
         mention.end = end
