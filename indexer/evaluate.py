@@ -241,16 +241,28 @@ def score_referents(labels: list[Referent], predictions: Iterable[dict[str, Any]
         if sp.get("start") is not None:
             speakers[p["article_id"]].append(sp)
     named = [x for x in labels if x.surname]
-    attempted = right = 0
-    for x in named:
+    attempted = right = resolved = resolved_right = 0
+    for x in labels:
         found = [s for s in speakers.get(x.article_id, []) if min(s["end"], x.end) > max(s["start"], x.start)]
-        if found:
+        is_right = any(names_referent(s.get("name"), x) for s in found)
+        if x.surname and found:
             attempted += 1
-            right += any(names_referent(s.get("name"), x) for s in found)
+            right += is_right
+        if any(_names_someone(s) for s in found):
+            resolved += 1  # a name beyond the mention's own words; wrong when the label names no one
+            resolved_right += is_right
     return {
         "labels": len(named),
         "attempted": attempted,
         "right": right,
         "accuracy_of_attempted": round(_ratio(right, attempted), 3),
         "right_of_all": round(_ratio(right, len(named)), 3),
+        "resolved": resolved,
+        "precision_of_resolved": round(_ratio(resolved_right, resolved), 3),
     }
+
+
+def _names_someone(speaker: dict[str, Any]) -> bool:
+    """The speaker was resolved to a name that is more than its own mention ("the senator" -> a name)."""
+    name = speaker.get("name") or ""
+    return bool(name) and name.lower() not in (speaker.get("mention") or "").lower()

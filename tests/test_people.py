@@ -178,3 +178,46 @@ def test_an_outlet_the_recognizer_calls_a_person_is_still_an_affiliation(nlp: An
     assert (source.name, source.affiliation) == ("Lena Abrams", "Gazette"), source
     doc = nlp("Ana Ruiz's aide Tom Berg said the port would close.")
     assert classify(next(t for t in doc if t.dep_ == "nsubj")).affiliation is None  # a person's aide
+
+
+BARE_DESCRIPTIONS = (
+    "Sen. Tom Brandt of Vermont spoke at the plant on Monday. The Vermont senator said the plan would "
+    "cut taxes.\n\n"
+    "Lena Ode, a candidate for the council, toured the harbour. The candidate said the lines were too "
+    "long.\n\n"
+    "Rosa Lind toured the depot on Tuesday. Workers cheered. The woman said she was proud of them.\n\n"
+    "A man in the crowd shouted at the mayor. The man said he had waited for an hour."
+)
+OTHER_PLACE = "Kentucky Sen. Ray Pell spoke first on Monday. The Florida senator said the bill was dead."
+TWO_SENATORS = (
+    "Sens. Ray Pell (Ky.) and Tom Brandt (Fla.) met on Monday.\n\nThe Florida senator said it went well."
+)
+PROFILES = (
+    "Actor Sam Reed spoke about his first role.\n\n"
+    "The singer Ana Vos recalled her school years.\n\n"
+    "The writer Jo Penn talked about her novel.\n\n"
+    "The poet Eli Marr read a new poem.\n\n"
+    "The actor said he had been told to change his accent."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "name", "kind"),
+    [
+        (BARE_DESCRIPTIONS, "the plan would cut taxes", "Tom Brandt", "person"),  # the place may go unsaid
+        (BARE_DESCRIPTIONS, "the lines were too long", "Lena Ode", "person"),  # the one called a candidate
+        (BARE_DESCRIPTIONS, "she was proud of them", "woman", "unnamed_person"),  # never called so: no guess
+        (BARE_DESCRIPTIONS, "he had waited for an hour", "man", "unnamed_person"),  # "a man in the crowd"
+        (OTHER_PLACE, "the bill was dead", "Florida senator", "person"),  # a Kentucky senator is not it
+        (PROFILES, "change his accent", "actor", "unnamed_person"),  # named four profiles ago
+        (TWO_SENATORS, "it went well", "Florida senator", "person"),  # "Sens." makes both senators
+    ],
+)
+def test_a_bare_description_goes_to_the_one_person_called_so(
+    text: str, anchor: str, name: str, kind: str
+) -> None:
+    result = next(iter(Extractor().extract([Article("bare", text)])))
+    said = next(a for a in result.attributions if anchor in a.text)
+    assert (said.speaker.name, said.speaker.kind) == (name, kind), said.speaker
+    if kind == "person":
+        assert not said.speaker.anonymous, said.speaker
