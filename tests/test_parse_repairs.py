@@ -1,6 +1,7 @@
 """Sources the parser hides: a fronted phrase taken for the subject, an apposition hung on a name
-inside a phrase, a name in apposition to another name, a poll's share as the subject, and a cue
-sentence right after a quote that ends with a full stop.
+inside a phrase, a name in apposition to another name, a poll's share as the subject, a cue
+sentence right after a quote that ends with a full stop, a person named by age ("the 46-year-old"),
+and a name inside a quote taken for its speaker.
 
 The sentences are invented. Where the small English pipeline parses an invented sentence well, the
 misparse seen in news text is built by hand as a `Doc` with the parser's heads and labels, so the
@@ -16,10 +17,12 @@ from spacy.tokens import Doc
 
 from indexer.extract.attach import _only_subject
 from indexer.extract.base import Candidate
+from indexer.extract.candidates import article_parts
 from indexer.extract.choice import _named_instead
+from indexer.extract.credits import Credits
 from indexer.extract.engine import Extractor, load_pipeline
 from indexer.extract.sources import mention_tokens
-from indexer.extract.speaker_candidates import SpeakerCandidate
+from indexer.extract.speaker_candidates import SpeakerCandidate, speaker_candidates
 from indexer.extract.subjects import left_subject, subject_of
 from indexer.model import Article
 
@@ -308,3 +311,24 @@ def test_a_long_subject_between_a_quote_and_its_cue(nlp: Any) -> None:
     assert gap[1] - gap[0] > 60 and _only_subject(cue, *gap)
     other = doc[ruiz.i + 2]  # a word of the apposition is no subject of the cue
     assert not _only_subject(Candidate(-1, -1, "direct", 0.5, cue_token=said, speaker=other), *gap)
+
+
+def test_a_person_named_by_age_is_the_source(extractor: Extractor) -> None:
+    """ "said the 46-year-old": the parser heads the phrase with the adjective "old", tagged a date."""
+    text = 'Karl Berg took the stage after noon.\n\n"We will win in March," said the 46-year-old.'
+    quote = extractor.extract_one(Article("aged", text)).attributions[-1]
+    assert quote.text == "We will win in March,"
+    assert (quote.speaker.mention, quote.speaker.kind) == ("the 46-year-old", "unnamed_person"), quote.speaker
+    assert quote.cue is not None and quote.cue.text == "said"
+
+
+def test_no_speaker_candidate_inside_the_quote_it_is_given(nlp: Any) -> None:
+    """The people named inside a quote are no candidates for its speaker; those around it are."""
+    text = 'Lena Ode spoke after the vote.\n\n"Karl Berg is a good leader and a good friend."'
+    doc = nlp(text)
+    parts = article_parts(doc, Credits())
+    start = text.index("Karl")
+    quote = Candidate(start, len(text) - 1, "direct", 0.5, rule="bare_quote")
+    mentions = [text[s.start : s.end] for s in speaker_candidates(doc, parts, quote, None)]
+    assert "Lena Ode" in mentions, mentions
+    assert not any("Karl" in m or "leader" in m or "friend" in m for m in mentions), mentions

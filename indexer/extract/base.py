@@ -86,3 +86,13 @@ def within_paragraph(tok: Token, span: tuple[int, int]) -> tuple[int, int] | Non
     para_end = len(text) if nl < 0 else nl
     start, end = max(span[0], para_start), min(span[1], para_end)
     return (start, end) if end > start else None
+
+
+def aged(tok: Token) -> bool:
+    """ "the 46-year-old" standing for a person: the adjective "old" with its age and a determiner."""
+    return (
+        tok.lower_ == "old"
+        and tok.dep_ in SUBJECT_DEPS
+        and any(c.lower_ in ("year", "years", "month", "months") for c in tok.children)
+        and any(c.dep_ == "det" for c in tok.children)
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from indexer.extract import lexicon as lx
-from indexer.extract.base import clause_verb
+from indexer.extract.base import aged, clause_verb
 from indexer.extract.gender import name_gender
 from indexer.extract.text import source_text
 from indexer.model import SourceKind
@@ -243,6 +243,10 @@ def classify(head: Token) -> Mention:
         else:
             base.kind = "organization"
         base.name = strip_determiner(span.text)
+        return base
+    if aged(head):  # "said the 46-year-old": a person described by age
+        base.kind, base.name, base.count = "unnamed_person", strip_determiner(span.text), 1
+        base.anonymous = det != "the"
         return base
     if lemma in lx.PERSON_NOUNS or lemma in lx.GROUP_NOUNS or head.ent_type_ == "PERSON" or _agent_noun(head):
         plural = head.tag_ in ("NNS", "NNPS") or lemma in lx.GROUP_NOUNS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
-from indexer.extract.base import CLOSING_TOKENS, PARTICLES, SPEAKER_ENTS, SUBJECT_DEPS
+from indexer.extract.base import CLOSING_TOKENS, PARTICLES, SPEAKER_ENTS, SUBJECT_DEPS, aged
 from indexer.extract.text import source_text
 
 _CLIMB_DEPS = ("advcl", "xcomp", "conj", "pcomp", "acl", "prep")
@@ -142,7 +142,7 @@ def valid_source(tok: Token | None, inside: bytearray, cue: Token | None = None)
     if (
         tok is None
         or inside[tok.idx]
-        or tok.ent_type_ in _NOT_SOURCES
+        or (tok.ent_type_ in _NOT_SOURCES and not aged(tok))
         or not any(ch.isalnum() for ch in tok.text)
     ):
         return False
@@ -168,7 +168,7 @@ def inverted_subject(tok: Token) -> Token | None:
     cur = doc[i]
     while cur.dep_ in ("compound", "flat", "amod", "det", "nummod", "poss", "nmod") and cur.head.i > cur.i:
         cur = cur.head
-    return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") else None
+    return cur if cur.pos_ in ("PROPN", "NOUN", "PRON") or aged(cur) else None
 
 
 def left_subject(tok: Token, inside: bytearray) -> Token | None:
