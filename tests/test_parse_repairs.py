@@ -332,3 +332,12 @@ def test_no_speaker_candidate_inside_the_quote_it_is_given(nlp: Any) -> None:
     mentions = [text[s.start : s.end] for s in speaker_candidates(doc, parts, quote, None)]
     assert "Lena Ode" in mentions, mentions
     assert not any("Karl" in m or "leader" in m or "friend" in m for m in mentions), mentions
+
+
+@pytest.mark.parametrize("verb", ["put", "puts"])
+def test_as_someone_put_it_is_a_cue_in_either_tense(extractor: Extractor, verb: str) -> None:
+    text = f'As Ruiz {verb} it, the plan is "dead on arrival."'
+    (quote,) = extractor.extract_one(Article("put", text)).attributions
+    assert quote.text == "dead on arrival."
+    assert quote.cue is not None and quote.cue.text == verb
+    assert quote.speaker.mention == "Ruiz"

@@ -97,7 +97,7 @@ def cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
             cand = noun_verb
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.SPEECH_NOUNS:
             cand = _noun_cue(tok)
-        elif low == "put" and _as_put_it(tok):
+        elif low in ("put", "puts") and _as_put_it(tok):
             cand = _verb_cue(tok, inside)
         elif low == "per" and "," in doc.text[max(0, tok.idx - 3) : tok.idx]:
             cand = _per_source(tok, inside)
@@ -109,7 +109,7 @@ def cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
 
 
 def _as_put_it(tok: Token) -> bool:
-    """ "as a city planning memo put it": the memo's words are the quote beside it."""
+    """ "as a city planning memo put it", "as the columnist puts it": the words are the quote beside it."""
     return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(
         c.lower_ == "as" and c.dep_ in ("mark", "advmod") for c in tok.children
     )
