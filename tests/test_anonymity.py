@@ -277,3 +277,31 @@ def test_search_by_anonymous_type(es: Any, tmp_path: Path) -> None:
         app, ["speakers", "--anonymous", "--es-url", es.url, "--index", es.alias], env={"COLUMNS": "200"}
     )
     assert "anonymous sources by source type" in table.stdout and "none stated" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "kind"),
+    [
+        (
+            "Sixty-seven percent of Americans said the plan was bad.",
+            "Sixty-seven percent of Americans",
+            "unnamed_group",
+        ),
+        ("In the poll, 47% say the economy is weak.", "47%", "unnamed_group"),
+        ("A majority of voters said the race was close.", "A majority of voters", "unnamed_group"),
+        ("Almost half of respondents said they were unsure.", "Almost half of respondents", "unnamed_group"),
+        (
+            "Most hypotheses suggest that the link is weak.",
+            "Most hypotheses",
+            "unknown",
+        ),  # things, not people
+    ],
+)
+def test_a_share_of_people_polled_is_an_unnamed_group(
+    extractor: Extractor, sentence: str, mention: str, kind: str
+) -> None:
+    (said,) = extractor.extract_one(Article("share", sentence)).attributions
+    assert (said.speaker.mention, said.speaker.kind, said.speaker.count) == (mention, kind, None), (
+        said.speaker
+    )
+    assert not said.speaker.anonymous

@@ -56,7 +56,11 @@ def resolve(
     _name_offices(doc, resolved, people, paras)
     speakers = [_speaker(r, article_id) for r in resolved]
     reasons_elsewhere(doc, [r.mention for r in resolved], speakers)
-    return [describe_anonymity(sp, _description(r)) for sp, r in zip(speakers, resolved, strict=True)]
+    described = [describe_anonymity(sp, _description(r)) for sp, r in zip(speakers, resolved, strict=True)]
+    for sp, r in zip(described, resolved, strict=True):
+        if r.mention is not None and r.mention.share and r.person is None:
+            sp.identification = "unnamed"  # not anonymous, and no name either
+    return described
 
 
 def _resolve_one(

@@ -86,6 +86,7 @@ class Mention:
     count: int | None = None
     anonymity_reason: str | None = None
     pronoun: str | None = None  # lower-cased pronoun when the mention is one
+    share: bool = False  # a share of people polled or counted ("47%", "a majority of voters")
 
     @property
     def plural(self) -> bool:
@@ -265,7 +266,37 @@ def classify(head: Token) -> Mention:
             base.anonymous = False  # "The two candidates, Ana Ruiz and Tom Brandt,": named right after
         return base
     base.name = strip_determiner(span.text)
+    if _share_of_people(head):
+        base.kind, base.share = "unnamed_group", True  # "Sixty-seven percent of Americans": those polled
     return base
+
+
+_SHARES = frozenset(
+    {"percent", "%", "majority", "minority", "plurality", "half", "third", "quarter", "two-thirds"}
+)
+_COLLECTIVES = frozenset({"electorate", "public", "population", "country", "nation", "party", "base"})
+
+
+def _share_of_people(head: Token) -> bool:
+    """A share or a count of people, not of things: "a majority of voters", "Almost half of
+    respondents", "47%" (of those polled), but not "half of the budget"."""
+    if head.pos_ != "NOUN" or not (head.lemma_.lower() in _SHARES or head.ent_type_ == "PERCENT"):
+        return False
+    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return True
+    whole = next((c for c in of.children if c.dep_ == "pobj"), None)
+    if whole is None:
+        return False
+    lemma = whole.lemma_.lower()
+    return (
+        whole.ent_type_ == "NORP"
+        or lemma in lx.PERSON_NOUNS
+        or lemma in lx.GROUP_NOUNS
+        or lemma in _COLLECTIVES
+        or (whole.tag_ in ("NNS", "NNPS") and _agent_noun(whole))
+        or lemma in ("voter", "respondent", "adult", "resident", "backer", "supporter", "attendee", "viewer")
+    )
 
 
 def _owner(head: Token, person: Span) -> str | None:
