@@ -221,3 +221,16 @@ def test_a_bare_description_goes_to_the_one_person_called_so(
     assert (said.speaker.name, said.speaker.kind) == (name, kind), said.speaker
     if kind == "person":
         assert not said.speaker.anonymous, said.speaker
+
+
+def test_a_name_tagged_as_a_common_noun_is_the_person_the_article_names() -> None:
+    """ "Fields later tweeted": the tagger reads the surname as a plural noun at a sentence's start."""
+    text = "Reporter Michelle Fields was hurt at the rally.\n\nFields later tweeted that she had a bruise."
+    (said,) = [
+        a for a in Extractor().extract_one(Article("noun-name", text)).attributions if "bruise" in a.text
+    ]
+    assert (said.speaker.mention, said.speaker.name, said.speaker.kind) == (
+        "Fields",
+        "Michelle Fields",
+        "person",
+    )

@@ -101,7 +101,7 @@ def _resolve_one(
         _resolve_pronoun(doc, cand, mention, done, people, paras, res, ranker, context)
     elif (
         mention.kind in ("organization", "unknown")
-        and _proper(mention.head)
+        and (_proper(mention.head) or _capitalised_noun(mention.head))
         and mention.name
         and (known := people.find(re.sub(r"['’]s$", "", mention.name)))
     ):
@@ -201,6 +201,17 @@ def _proper(head: Token) -> bool:
         or (head.ent_type_ == "PERSON" and head.text[:1].isupper())
         # "“...,” May said": a surname the parser took for a modal
         or ((named := modal_name(head.head)) is not None and named.i == head.i)
+    )
+
+
+def _capitalised_noun(head: Token) -> bool:
+    """ "Trump predicts", "Fields later tweeted": a name the tagger took for a common noun at the start
+    of a sentence (it counts only when the article names a person so)."""
+    return (
+        head.pos_ == "NOUN"
+        and head.text[:1].isupper()
+        and not head.text.isupper()
+        and not any(c.dep_ in ("det", "amod", "compound", "poss", "nummod") for c in head.children)
     )
 
 
