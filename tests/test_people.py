@@ -234,3 +234,47 @@ def test_a_name_tagged_as_a_common_noun_is_the_person_the_article_names() -> Non
         "Michelle Fields",
         "person",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "mention", "name"),
+    [
+        (
+            "Senator Tom Brandt spoke in Dover on Monday.\n\nHis remarks suggest that he will run again.",
+            "he will run again",
+            "His remarks",
+            "Tom Brandt",
+        ),
+        (
+            "Mayor Ana Ruiz wrote to the council on Friday.\n\nRuiz's letter says the budget is too small.",
+            "the budget is too small",
+            "Ruiz's letter",
+            "Ana Ruiz",
+        ),
+        (
+            "Tom Brandt spoke on Monday. He repeated his claim that the vote was rigged.",
+            "the vote was rigged",
+            "his",
+            "Tom Brandt",
+        ),
+    ],
+)
+def test_words_owned_by_a_person_are_that_person_s(text: str, anchor: str, mention: str, name: str) -> None:
+    """ "His remarks suggest", "Ruiz's letter says", "his claim that": the owner of the words speaks."""
+    (said,) = [a for a in Extractor().extract_one(Article("owned", text)).attributions if anchor in a.text]
+    assert (said.speaker.mention, said.speaker.name, said.speaker.kind) == (mention, name, "person"), (
+        said.speaker
+    )
+
+
+def test_an_organisation_s_statement_stays_a_document() -> None:
+    text = "The Dover Transit Authority met on Monday. The authority's statement said fares would rise."
+    (said,) = Extractor().extract_one(Article("org-statement", text)).attributions
+    assert said.speaker.kind == "document", said.speaker
+
+
+def test_the_relative_subject_of_the_cue_is_its_source() -> None:
+    """ "critical of Republicans who suggest that ...": they suggest it, not the critics."""
+    text = "Tom Brandt and Ana Ruiz were both critical of Republicans who suggest that the deal is fine."
+    (said,) = Extractor().extract_one(Article("who", text)).attributions
+    assert (said.speaker.mention, said.speaker.name) == ("who", "Republicans"), said.speaker

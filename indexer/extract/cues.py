@@ -222,7 +222,13 @@ def _verb_cue(tok: Token, inside: bytearray) -> Candidate | None:
         speaker=speaker,
         fragments=list(fragments),
         rule="verb",
-        speaker_fixed=misattached is not None and speaker is not None and speaker.i == misattached.i,
+        speaker_fixed=speaker is not None
+        and (
+            (misattached is not None and speaker.i == misattached.i)
+            # "Sheriff Ana Ruiz, who said": the relative subject of the cue itself (PolNeAR train: 379 of
+            # the 396 gold relations whose cue has it as subject have it as source)
+            or (speaker.lower_ == "who" and speaker.dep_ == "nsubj" and speaker.head.i == tok.i)
+        ),
     )
 
 

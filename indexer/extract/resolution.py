@@ -8,7 +8,7 @@ next paragraphs name ("a 45-year-old housewife" ... "said Narges") to that name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
@@ -113,7 +113,36 @@ def _resolve_one(
         res.person = people.find(mention.name) or people.add(mention.name, mention.title, mention.start, True)
         if mention.anonymity_reason:
             res.person.anonymity_reason = mention.anonymity_reason
+    elif mention.kind in ("document", "unknown") and (owner := _statement_owner(mention.head)) is not None:
+        # "His remarks suggest ...", "Hoff's letter says ...": the person whose words they are
+        said = replace(cand, speaker=owner, speaker_span=None, carried_from=None)
+        res.person = _resolve_one(doc, said, candidates, done, people, paras, ranker, context).person
     return res
+
+
+# "he", "she", and "his" as a source ("his claim that ...", "his remarks suggest ...")
+_PERSONAL = {**lx.PERSON_PRONOUNS, "his": "m"}
+
+_STATEMENT_NOUNS = frozenset(
+    """
+    comment remark statement speech word tweet post testimony letter response answer message email
+    argument assertion claim op-ed column interview memo note
+    """.split()
+)
+
+
+def _statement_owner(head: Token) -> Token | None:
+    """The possessor of a statement noun: "his" in "his remarks", "Hoff" in "Hoff's letter"."""
+    if head.lemma_.lower() not in _STATEMENT_NOUNS:
+        return None
+    owner = next((c for c in head.children if c.dep_ == "poss"), None)
+    if owner is None or not (
+        owner.lower_ in ("his", "her")
+        or owner.ent_type_ == "PERSON"
+        or (owner.pos_ == "PROPN" and not owner.ent_type_)
+    ):
+        return None  # "Thursday's memo", "the agency's statement": no person's words
+    return owner
 
 
 def joint_source(head: Token, cue: Token | None) -> list[Token]:
@@ -300,8 +329,8 @@ def _resolve_pronoun(
                 if antecedent.anonymity_reason:
                     res.person.anonymity_reason = antecedent.anonymity_reason
         return
-    if pron in lx.PERSON_PRONOUNS:
-        gender = lx.PERSON_PRONOUNS[pron]
+    if pron in _PERSONAL:
+        gender = _PERSONAL[pron]
         if ranker is not None and context is not None:
             person = ranker.choose(pronoun_candidates(context, mention.head, gender))
         else:
