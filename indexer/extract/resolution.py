@@ -532,8 +532,9 @@ def _name_offices(doc: Doc, resolved: list[Resolved], people: People, paras: Par
             key: {w for source, bag in roles.get(key, []) if source != head.i for w in bag} for key in before
         }
         fits = [p for key, p in before.items() if wanted <= called[key]]
+        sole = lemma in lx.SOLE_OFFICES
         places = {c.lemma_.lower() for c in mods if c.ent_type_ in ("GPE", "LOC")}
-        if not fits and places and lemma not in lx.SOLE_OFFICES:
+        if not fits and places and not sole:
             # "the Vermont senator" after "Sen. Tom Brandt of Vermont": the place may go unsaid, but
             # not be another ("Kentucky Sen. Rand Paul" is no Florida senator)
             if elsewhere is None:
@@ -543,7 +544,6 @@ def _name_offices(doc: Doc, resolved: list[Resolved], people: People, paras: Par
                 for key, p in before.items()
                 if wanted - places <= called[key] and not (called[key] & elsewhere) - places
             ]
-        sole = lemma in lx.SOLE_OFFICES
         if len(fits) == 1 and (sole or _seen_lately(fits[0], m.start, people, paras)):
             r.person = fits[0]
             m.anonymous = False

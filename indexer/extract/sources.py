@@ -275,6 +275,7 @@ _SHARES = frozenset(
     {"percent", "%", "majority", "minority", "plurality", "half", "third", "quarter", "two-thirds"}
 )
 _COLLECTIVES = frozenset({"electorate", "public", "population", "country", "nation", "party", "base"})
+_POLLED = frozenset({"voter", "respondent", "adult", "resident", "backer", "supporter", "attendee", "viewer"})
 
 
 def _share_of_people(head: Token) -> bool:
@@ -294,8 +295,8 @@ def _share_of_people(head: Token) -> bool:
         or lemma in lx.PERSON_NOUNS
         or lemma in lx.GROUP_NOUNS
         or lemma in _COLLECTIVES
+        or lemma in _POLLED
         or (whole.tag_ in ("NNS", "NNPS") and _agent_noun(whole))
-        or lemma in ("voter", "respondent", "adult", "resident", "backer", "supporter", "attendee", "viewer")
     )
 
 

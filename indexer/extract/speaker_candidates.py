@@ -95,6 +95,12 @@ def rule_source(cand: Candidate) -> SpeakerCandidate | None:
     return None
 
 
+def _in_own_quote(inside: bytearray, words: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Inside the quote marks of the very words attributed: "“Karl is a good leader,” said the
+    46-year-old" is not Karl speaking (no gold source of PolNeAR train is inside its content)."""
+    return inside[start] == 1 and any(a <= start and end <= b for a, b in words)
+
+
 def speaker_candidates(
     doc: Doc, parts: ArticleParts, cand: Candidate, previous: SpeakerCandidate | None
 ) -> list[SpeakerCandidate]:
@@ -130,16 +136,10 @@ def speaker_candidates(
     out: list[SpeakerCandidate] = []
     cue = cand.cue_token
     words = cand.fragments or [(cand.start, cand.end)]
-
-    def quoted_words(start: int, end: int) -> bool:
-        """Inside the quote marks of the very words attributed: "“Karl is a good leader,” said the
-        46-year-old" is not Karl speaking (no gold source of PolNeAR train is inside its content)."""
-        return parts.inside[start] == 1 and any(a <= start and end <= b for a, b in words)
-
     for tok in ordered:
         mention = mention_tokens(tok)
         rule_pick = pick is not None and tok.i == pick.i
-        if quoted_words(mention.start_char, mention.end_char):
+        if _in_own_quote(parts.inside, words, mention.start_char, mention.end_char):
             continue
         if (
             not rule_pick
@@ -166,7 +166,7 @@ def speaker_candidates(
         if same is not None:
             out.remove(same)  # the label as a phrase too: one candidate, the rules' span
         out.append(SpeakerCandidate(a, b, None, origin="rule", rule_pick=True))
-    if previous is not None and quoted_words(previous.start, previous.end):
+    if previous is not None and _in_own_quote(parts.inside, words, previous.start, previous.end):
         previous = None
     if previous is not None and not any(o.start == previous.start and o.end == previous.end for o in out):
         out.append(
