@@ -40,6 +40,25 @@ def _content_of(nlp: Any, text: str, cue: str) -> str:
         ),
         # a second cue joined by "and", after a subject that cannot itself vow
         ("Brandt said the pier was safe and vowed to reopen it by June.", "said", "the pier was safe"),
+        # "add" with words of its own is a second statement ("added jobs" is not: see below)
+        (
+            'Jones said he welcomed the inquiry and added, "I will cooperate, no problem."',
+            "said",
+            "he welcomed the inquiry",
+        ),
+        # down a chain of coordinated predicates, cut at the last "and"
+        (
+            "The mayor said the bridge had the right railings but was hurt by voter distrust - and arguing "
+            "that it was safe.",
+            "said",
+            "the bridge had the right railings but was hurt by voter distrust",
+        ),
+        # "call" naming what its object is
+        (
+            'Lee said he found Park "very charming" and called his standing in the field "unheard of."',
+            "said",
+            'he found Park "very charming"',
+        ),
     ],
 )
 def test_the_content_ends_before_the_speakers_next_statement(
@@ -72,3 +91,26 @@ def test_a_that_clause_hung_on_a_phrase_is_the_content(nlp: Any) -> None:
     assert _content_of(nlp, text, "predicted") == "that Republicans will win every state"
     spoke = next(t for t in nlp("Ruiz spoke at the debate that voters watched.") if t.text == "spoke")
     assert not clause_content(spoke)
+
+
+def test_coordinated_acts_that_say_nothing_stay_in_the_content(nlp: Any) -> None:
+    assert _content_of(nlp, "The council said it had added jobs and cut costs.", "said") == (
+        "it had added jobs and cut costs"
+    )
+    assert _content_of(nlp, "Lee said he met the mayor and called a meeting for Monday.", "said") == (
+        "he met the mayor and called a meeting for Monday"
+    )
+
+
+def test_the_addressee_of_tell_does_not_hide_the_that_clause() -> None:
+    """ "telling reporters during a visit to Ohio that he thinks ...": the parser hangs the clause on
+    "visit"; "reporters" is who heard it, so the clause is still what was told."""
+    text = (
+        "Smith has praised the city's decision to leave the league as \u201cwonderful,\u201d "
+        "telling reporters during a visit to Ohio on Friday that he thinks the move is "
+        "\u201ca great thing.\u201d"
+    )
+    result = Extractor().extract_one(Article("told", text))
+    told = next(a for a in result.attributions if a.cue is not None and a.cue.text == "telling")
+    assert told.text.startswith("that he thinks the move is"), told.text
+    assert told.speaker.mention == "Smith"

@@ -58,7 +58,7 @@ def _relative_complement(tok: Token) -> list[Token]:
     ...": the that-clause after a phrase, which the parser hung on the phrase's noun as a relative
     clause. It is one when "that" is its conjunction, or its object while the verb has an object of
     its own; a true relative ("spoke at the debate that voters watched") lacks one."""
-    if any(c.dep_ in ("dobj", "xcomp") for c in tok.children):
+    if any(c.dep_ == "xcomp" or (c.dep_ == "dobj" and not _addressee(tok, c)) for c in tok.children):
         return []
     nouns: list[Token] = []  # the nouns of the phrases after the cue: "at the debate on Tuesday"
     preps = [c for c in tok.rights if c.dep_ == "prep"]
@@ -77,6 +77,18 @@ def _relative_complement(tok: Token) -> list[Token]:
             if that.dep_ == "mark" or (that.dep_ == "dobj" and own_object):
                 return [r]
     return []
+
+
+_ADDRESSING_VERBS = frozenset({"tell", "assure", "reassure", "remind", "inform", "warn", "promise", "advise"})
+
+
+def _addressee(tok: Token, obj: Token) -> bool:
+    """ "telling reporters during a visit that ...": the object of "tell" is who heard it, not the words."""
+    return tok.lemma_.lower() in _ADDRESSING_VERBS and (
+        obj.pos_ == "PRON"
+        or obj.ent_type_ in ("PERSON", "NORP", "ORG")
+        or obj.lemma_.lower() in lx.PERSON_NOUNS | lx.GROUP_NOUNS
+    )
 
 
 def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
@@ -130,8 +142,9 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
         hi = _after_quote_act(comp, hi)
         for report in (_other_speakers_report(comp), second_report(comp)):
             if report is not None:  # end before "and" + the second report
-                cc = [c.i - 1 for c in comp.children if c.dep_ == "cc" and comp.i < c.i < report.i]
-                hi = min(hi, report.left_edge.i - 1, *cc)
+                head = report.head
+                cc = [c.i - 1 for c in head.children if c.dep_ == "cc" and head.i < c.i < report.i]
+                hi = min(hi, report.left_edge.i - 1, *cc[-1:])
         lo = comp.left_edge.i
         if lo < tok.i < hi:
             # "which the union said was “...”": the relative pronoun of the clause stands before the
@@ -262,18 +275,43 @@ def second_report(comp: Token) -> Token | None:
         return None
     if subjects[0].lower_ not in ("it", "he", "she", "they", "we") and not _inanimate(subjects[0]):
         return None
-    for child in comp.children:
+    for child in _conjuncts(comp):
         lemma = child.lemma_.lower()
         if (
-            child.dep_ == "conj"
-            and child.i > comp.i
-            and child.pos_ == "VERB"
-            and lemma in lx.SPEECH_VERBS
-            and lemma not in lx.WEAK_VERBS
+            child.pos_ == "VERB"
+            and (lemma in lx.SPEECH_VERBS or lemma in lx.CHARACTERIZE_VERBS)
+            and (lemma not in lx.WEAK_VERBS or _adds_words(child) or _names_something(child))
             and not any(c.dep_ in SUBJECT_DEPS for c in child.children)
         ):
             return child
     return None
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    """The predicates coordinated after a verb, down the chain: "had ... but was hurt ... and argued"."""
+    out: list[Token] = []
+    todo = [c for c in tok.children if c.dep_ == "conj" and c.i > tok.i]
+    while todo:
+        child = todo.pop(0)
+        out.append(child)
+        todo += [c for c in child.children if c.dep_ == "conj" and c.i > child.i]
+    return out
+
+
+def _names_something(verb: Token) -> bool:
+    """ "and called his standing “unheard of”": "call" naming what its object is (not "called a meeting")."""
+    if verb.lemma_.lower() != "call":
+        return False
+    named = any(c.dep_ == "oprd" for c in verb.children)
+    return named or any(t.text in ("“", '"') and t.i > verb.i for t in verb.subtree)
+
+
+def _adds_words(verb: Token) -> bool:
+    """ "and added, “...”", "and added that ...": "add" with words of its own (not "added jobs")."""
+    if verb.lemma_.lower() != "add":
+        return False
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    return any(c.dep_ == "ccomp" for c in verb.children) or (nxt is not None and nxt.text in (",", ":"))
 
 
 def _inanimate(tok: Token) -> bool:
