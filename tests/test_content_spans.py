@@ -114,3 +114,11 @@ def test_the_addressee_of_tell_does_not_hide_the_that_clause() -> None:
     told = next(a for a in result.attributions if a.cue is not None and a.cue.text == "telling")
     assert told.text.startswith("that he thinks the move is"), told.text
     assert told.speaker.mention == "Smith"
+
+
+def test_a_cue_inside_brackets_interrupts_only_the_brackets() -> None:
+    text = 'The vote drew blowback from members ("I want my dues back," wrote Ed Nel, a welder in Ohio).'
+    result = Extractor().extract_one(Article("brackets", text))
+    quote = next(a for a in result.attributions if "dues back" in a.text)
+    assert quote.text.rstrip(",") == "I want my dues back", quote.text
+    assert quote.speaker.mention == "Ed Nel"

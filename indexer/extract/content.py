@@ -146,6 +146,8 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
                 cc = [c.i - 1 for c in head.children if c.dep_ == "cc" and head.i < c.i < report.i]
                 hi = min(hi, report.left_edge.i - 1, *cc[-1:])
         lo = comp.left_edge.i
+        if lo < tok.i:
+            lo, hi = _inside_brackets(tok, lo, hi)
         if lo < tok.i < hi:
             # "which the union said was “...”": the relative pronoun of the clause stands before the
             # cue and its subject; the content is the pronoun and the rest, in two pieces
@@ -198,6 +200,7 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
         sent = tok.sent
         lo, hi = max(head.left_edge.i, sent.start), min(head.right_edge.i, sent.end - 1)
         cue_lo, cue_hi = tok.left_edge.i, tok.right_edge.i
+        lo, hi = _inside_brackets(tok, lo, hi)
         pieces: list[tuple[int, int]] = []
         if cue_lo - 1 >= lo:
             pieces.append((lo, cue_lo - 1))
@@ -213,6 +216,19 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
         spans = [t for t in (trim(tok.doc, a, b) for a, b in parts) if t is not None]
         return spans or None
     return None
+
+
+def _inside_brackets(tok: Token, lo: int, hi: int) -> tuple[int, int]:
+    """ "blowback from members (“I want my dues back,” wrote one)": a cue inside brackets
+    interrupts only what the brackets hold."""
+    doc = tok.doc
+    opening = next((t.i for t in reversed(doc[lo : tok.i]) if t.text in "()"), None)
+    if opening is None or doc[opening].text != "(":
+        return lo, hi
+    closing = next((t.i for t in doc[tok.i : hi + 1] if t.text in "()"), None)
+    if closing is not None and doc[closing].text == ")":
+        hi = closing - 1
+    return opening + 1, hi
 
 
 def _stolen_predicate(tok: Token, comp: Token) -> bool:
