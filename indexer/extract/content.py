@@ -124,6 +124,10 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
         comps = [c for c in comps if "\n" not in text[min(c.idx, tok.idx) : max(c.idx, tok.idx)]] or comps
     if comps:
         comp = comps[-1] if len(comps) > 1 and comps[-1].i > tok.i else comps[0]
+        if comp.i > tok.i and _closed_quote_before(tok, comps[0]) and not _opens_quote(comp):
+            # "“We had written two dozen songs,” Reed said, mentioning the album is ...": the quote
+            # the cue follows is its content, not the narration the parser hung after it
+            comp = comps[0]
         hi = comp.right_edge.i
         for aside in comp.rights:
             # "He claimed that paying no taxes was smart, although he again refused to ...": the
@@ -216,6 +220,23 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
         spans = [t for t in (trim(tok.doc, a, b) for a, b in parts) if t is not None]
         return spans or None
     return None
+
+
+def _closed_quote_before(tok: Token, comp: Token) -> bool:
+    """The clause ends in a closing quote mark, and only the subject stands between it and the cue."""
+    doc = tok.doc
+    between = doc[comp.right_edge.i + 1 : tok.i]
+    marks = [t for t in between if t.text in CLOSING_TOKENS]
+    if comp.i > tok.i or not marks:
+        return False
+    rest = [t for t in between if t.i > marks[-1].i and not t.is_punct]
+    return all(t.dep_ in SUBJECT_DEPS or t.head.dep_ in SUBJECT_DEPS or t.i == tok.i for t in rest)
+
+
+def _opens_quote(comp: Token) -> bool:
+    doc = comp.doc
+    first = comp.left_edge.i
+    return doc[first].text in ("“", '"') or (first > 0 and doc[first - 1].text in ("“", '"'))
 
 
 def _inside_brackets(tok: Token, lo: int, hi: int) -> tuple[int, int]:
