@@ -105,6 +105,21 @@ def test_a_nested_curly_quote_still_nests() -> None:
     assert quoted(text) == ["The sign said “No boats” all week,"]
 
 
+def test_a_curly_quote_nests_inside_a_straight_quote() -> None:
+    text = '"The fund is not about “fair pay” anymore. It is about control," she said.'
+    assert quoted(text) == ["The fund is not about “fair pay” anymore. It is about control,"]
+
+
+def test_a_curly_quote_nests_inside_a_straight_multi_paragraph_quote() -> None:
+    text = 'She wrote:\n\n"The ruling on its “Pier Bill” is wrong.\n\n"The pier stays open."\n\nNo vote.'
+    assert pieces(text) == [["The ruling on its “Pier Bill” is wrong.", "The pier stays open."]]
+
+
+def test_a_straight_mark_typed_before_a_curly_one_is_one_opening() -> None:
+    text = '"“We win by delegates,” Ruiz said before adding that she would go on.'
+    assert quoted(text) == ["“We win by delegates,"]
+
+
 def test_apostrophes_do_not_end_a_quote() -> None:
     text = "“It’s the workers’ money,” she said."
     assert quoted(text) == ["It’s the workers’ money,"]

@@ -130,11 +130,18 @@ def _scan_paragraph(text: str, pos: int, p_end: int, quotes: list[QuoteSpan]) ->
 def _find_close(text: str, pos: int, p_end: int, kind: str) -> int | None:
     """Index of the mark closing a quote opened just before `pos`, within the paragraph."""
     depth = 0
+    first = pos
     while pos < p_end:
         ch = text[pos]
         if kind == STRAIGHT:
-            if ch == STRAIGHT or (ch in CLOSING and not text[pos - 1].isspace()):
-                return pos  # mixed marks: "straight open, curly close”
+            if ch == STRAIGHT:
+                return pos
+            if ch in OPENING and pos > first and not _used_as_closing(text, pos, p_end):
+                depth += 1  # "a straight quote about “a title” inside it"; '"“' is one mark typed twice
+            elif ch in CLOSING and not text[pos - 1].isspace():
+                if depth == 0:
+                    return pos  # mixed marks: "straight open, curly close”
+                depth -= 1
         elif ch == STRAIGHT and not text[pos - 1].isspace():
             return pos
         elif ch in OPENING and _used_as_closing(text, pos, p_end):
