@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from spacy.tokens import Doc
 
-from indexer.extract.content import clause_content
+from indexer.extract.content import clause_content, content_options
 from indexer.extract.engine import Extractor, load_pipeline
 from indexer.model import Article
 
@@ -146,3 +146,13 @@ def test_the_quote_before_the_cue_is_its_content_not_the_narration_after(nlp: An
     content = " / ".join(doc.text[a:b] for a, b in pieces)
     assert "written songs" in content, content
     assert "album" not in content, content
+
+
+def test_what_a_learned_cue_governs_ends_before_a_coordinated_clause_of_its_own(nlp: Any) -> None:
+    """ "proposed a debate on April 4, but the other campaign rejected the idea": the clause after
+    "but" has a subject of its own; it is another's act, not what was proposed."""
+    text = "Ruiz proposed a debate on April 4, but the Brandt campaign rejected the idea as too late."
+    doc = nlp(text)
+    tok = next(t for t in doc if t.text == "proposed")
+    start, end = content_options(tok)["right"]
+    assert text[start:end] == "a debate on April 4", text[start:end]

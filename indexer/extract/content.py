@@ -421,8 +421,9 @@ def _next_act(tok: Token, hi: int) -> int:
     for c in tok.rights:
         if c.i > hi:
             break
-        own_subject = any(g.dep_ in SUBJECT_DEPS for g in c.children)
-        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own_subject:
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
+            # with a subject of its own ("proposed a debate, but the campaign rejected it") the clause
+            # is someone else's act, and no more the cue's content
             cc = [g.i for g in tok.children if g.dep_ == "cc" and g.i < c.i]
             return min(hi, c.left_edge.i - 1, *(i - 1 for i in cc[-1:]))
         if c.dep_ == "advcl" and c.tag_ == "VBG" and c.left_edge.i > tok.i + 1:
