@@ -74,6 +74,15 @@ def _in_cue_clause(st: _State, q: QuoteSpan) -> Candidate | None:
     best = max(st.with_content, key=lambda c: c.overlap(q.start, q.end), default=None)
     if best is None:
         return None
+    if best.cue_token is not None and any(
+        o.cue_token is not None
+        and o.cue is not None
+        and best.cue_token.i < o.cue_token.i
+        and o.cue[1] <= qa
+        and not st.text[o.cue[1] : qa].strip(" :,")
+        for o in st.orphans
+    ):
+        return None  # "“A,” Ruiz said before adding: “B.”": the quote is the later cue's, not a second piece
     if (
         best.kind != "direct"
         and best.start < q.start < best.end < q.end
@@ -205,7 +214,17 @@ def _carried_on(st: _State, q: QuoteSpan) -> Candidate | None:
     st.previous = previous = _previous_source(st.result, q, st.previous)
     if previous is None or not _carries_on(st.text, q, previous, st.paras):
         return None
-    if previous.kind == "direct" and st.paras.index(previous.start) == st.paras.index(q.start):
+    between = [
+        c
+        for c in st.with_content
+        if c is not previous and c.cue is not None and previous.end <= c.cue[0] and c.end <= q.start
+    ]
+    if (
+        previous.kind == "direct"
+        and st.paras.index(previous.start) == st.paras.index(q.start)
+        and not between  # "“A,” he told the AP after hinting that X. “B.”": B is no piece of A
+        and not _narration_between(st.doc, previous, q)
+    ):
         # "“A,” she said. “B.”": one statement in pieces, as readers (and PolNeAR) count it
         previous.fragments += q.fragments
         previous.end = q.end
@@ -223,6 +242,22 @@ def _carried_on(st: _State, q: QuoteSpan) -> Candidate | None:
     )
     st.result.append(chosen)
     return chosen
+
+
+def _narration_between(doc: Doc, previous: Candidate, q: QuoteSpan) -> bool:
+    """A sentence of the writer's own between two quotes ("“A,” says Lund, 32, who works in retail.
+    Lund backs Clinton. “B.”"): one with a verb, outside every quote, and not the one with the cue."""
+    cue = previous.cue[0] if previous.cue is not None else -1
+    gap = doc.char_span(previous.end, q.start, alignment_mode="expand")
+    for tok in gap if gap is not None else ():
+        if tok.idx < previous.end or tok.idx >= q.start or not tok.is_sent_start:
+            continue
+        sent = tok.sent
+        if sent.end_char > q.start - 1 or sent.start_char <= cue < sent.end_char:
+            continue
+        if sum(t.is_alpha for t in sent) >= 3 and any(t.pos_ in ("VERB", "AUX") for t in sent):
+            return True
+    return False
 
 
 def _introduced(st: _State, q: QuoteSpan) -> Candidate | None:

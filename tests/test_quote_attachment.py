@@ -1,0 +1,51 @@
+"""Which cue a quote goes to when two cues of the same speaker stand near it, and when two quotes of
+one speaker are one statement. The sentences are invented and parsed by the real pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.extract.engine import Extractor
+from indexer.model import Article, Attribution
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _attributions(extractor: Extractor, text: str) -> list[Attribution]:
+    return extractor.extract_one(Article("attach", text)).attributions
+
+
+def test_a_quote_after_a_second_cue_is_that_cues_own(extractor: Extractor) -> None:
+    """ "“A,” Ruiz said before adding: “B.”": two statements (PolNeAR annotates both), not one in
+    two pieces around "said"."""
+    text = (
+        '"If they get to pick the judges, there is nothing you can do," Ruiz said before adding: '
+        '"Though the voters, maybe there is, I do not know."'
+    )
+    by_cue = {a.cue.text: a for a in _attributions(extractor, text) if a.cue is not None}
+    assert by_cue["said"].text.rstrip(",") == "If they get to pick the judges, there is nothing you can do"
+    assert by_cue["adding"].text.startswith("Though the voters")
+    assert by_cue["adding"].speaker.mention == "Ruiz"
+
+
+def test_a_quote_after_a_report_in_between_is_no_piece_of_the_first(extractor: Extractor) -> None:
+    """A sentence of narration with a report of its own between two quotes of one speaker: the second
+    quote is hers, but no second piece of the first."""
+    text = (
+        '"Immigration is important but in my view, it is education," says Mia Lund, 32, of Sodus, who '
+        'works in retail. Lund supports Hillary Clinton in the presidential race. "I am a college graduate."'
+    )
+    found = _attributions(extractor, text)
+    first = next(a for a in found if a.text.startswith("Immigration"))
+    assert "graduate" not in first.text, first.text
+    second = next(a for a in found if "college graduate" in a.text)
+    assert second.speaker.name is not None and "Lund" in second.speaker.name
+
+
+def test_a_quote_that_goes_on_after_its_cue_is_one_statement(extractor: Extractor) -> None:
+    text = "\u201cWe are ready,\u201d she said. \u201cThe vote is on Tuesday.\u201d"
+    (quote,) = [a for a in _attributions(extractor, text) if "ready" in a.text]
+    assert "Tuesday" in quote.text
