@@ -341,3 +341,16 @@ def test_as_someone_put_it_is_a_cue_in_either_tense(extractor: Extractor, verb: 
     assert quote.text == "dead on arrival."
     assert quote.cue is not None and quote.cue.text == verb
     assert quote.speaker.mention == "Ruiz"
+
+
+def test_who_was_booed_is_who_spoke_after(nlp: Any) -> None:
+    """ "Ana Ruiz was booed and shouted down by the crowd after telling them ...": the agent hangs on
+    the second passive; the one booed still did the telling."""
+    doc = nlp(
+        "Comedian Sarah Silverman was booed and shouted down by Bernie Sanders supporters after telling "
+        "holdouts for the Vermont senator that they were being ridiculous."
+    )
+    telling = next(t for t in doc if t.text == "telling")
+    assert telling.head.head.dep_ == "conj"  # the parse this repairs
+    subject = subject_of(telling)
+    assert subject is not None and subject.text == "Silverman"

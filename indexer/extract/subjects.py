@@ -51,6 +51,10 @@ def subject_of(tok: Token) -> Token | None:
                 return named_apposition(child)
         for child in cur.children:
             if child.dep_ == "agent":
+                shared = [g for g in cur.head.children if g.dep_ == "nsubjpass"] if cur.dep_ == "conj" else []
+                if cur.i != tok.i and shared and _is_person(shared[0]):
+                    # "Ana Ruiz was booed and shouted down by the crowd after telling them": she told them
+                    return named_apposition(shared[0])
                 objs = [g for g in child.children if g.dep_ == "pobj"]
                 if objs:
                     return objs[0]
