@@ -33,6 +33,10 @@ def train(
     cache: Annotated[
         Path | None, typer.Option(help="Folder for the parsed split (default: ~/.cache/quotes-indexer).")
     ] = None,
+    cv_predictions: Annotated[
+        Path | None,
+        typer.Option(help="Write the cross-validated predictions here (JSON Lines), for error analysis."),
+    ] = None,
     model: Model = DEFAULT_MODEL,
     workers: Workers = 0,
 ) -> None:
@@ -43,7 +47,7 @@ def train(
     from indexer.evaluate import EvaluationError
     from indexer.extract.engine import ModelNotFound, all_cores
     from indexer.extract.modeldir import MODEL_DIR
-    from indexer.training import DEFAULT_CACHE, run
+    from indexer.training import DEFAULT_CACHE, run, write_predictions
     from indexer.training.first_names import NamesUnavailable
 
     for path in [data, *(pronouns or [])]:
@@ -65,6 +69,12 @@ def train(
     except (ModelNotFound, NamesUnavailable, EvaluationError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if cv_predictions is not None:
+        try:
+            write_predictions(cv_predictions, report.cv_predictions)
+        except OSError as exc:
+            typer.echo(f"error: {cv_predictions}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
     typer.echo(
         json.dumps(
             {

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from indexer.evaluate import load_gold, read_predictions, score
 from tests.clihelp import copy_split
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,9 +27,10 @@ def small_split(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_split(TRAIN, texts, tmp_path_factory.mktemp("split") / "split")
 
 
-def train(split: Path, out: Path, cache: Path) -> dict[str, object]:
+def train(split: Path, out: Path, cache: Path, *extra: str) -> dict[str, object]:
     result = CliRunner().invoke(
-        app, ["train", "--data", str(split), "--out", str(out), "--cache", str(cache), "--workers", "1"]
+        app,
+        ["train", "--data", str(split), "--out", str(out), "--cache", str(cache), "--workers", "1", *extra],
     )
     assert result.exit_code == 0, result.output
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
@@ -41,9 +43,12 @@ def test_train_writes_a_model_that_extract_uses_and_retraining_gives_the_same_mo
     assert report["cross_validation"]["gold"] > 100  # type: ignore[index]
     for name in ("bundle.json", "cues.json", "attribution.lgb", "speaker.lgb", "first_names.json"):
         assert (tmp_path / "a" / name).stat().st_size > 0, name
-    train(small_split, tmp_path / "b", tmp_path / "cache")
+    cv = tmp_path / "cv.jsonl"
+    train(small_split, tmp_path / "b", tmp_path / "cache", "--cv-predictions", str(cv))
     for name in ("cues.json", "attribution.lgb", "speaker.lgb"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    # the written cross-validated predictions score as the report says
+    assert score(load_gold(small_split), read_predictions(cv)) == report["cross_validation"]
 
     article = tmp_path / "ferry.txt"
     article.write_text('"The ferry runs on Sunday," said Captain Ruth Ambrose.\n', encoding="utf-8")

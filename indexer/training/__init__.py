@@ -27,6 +27,8 @@ class RunReport:
     calibration_table: list[dict[str, Any]]
     pronouns: dict[str, Any]
     heldout: dict[str, Any] = field(default_factory=dict)
+    # the cross-validated predictions, in the metric's format (each by the fold model that never saw it)
+    cv_predictions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run(
@@ -73,6 +75,7 @@ def run(
         {"quoted": report.thresholds.quoted, "unquoted": report.thresholds.unquoted},
         report.calibration_table,
         report.pronouns,
+        cv_predictions=report.records,
     )
     if heldout is not None or pronoun_test is not None:
         result.heldout = measure(
@@ -142,3 +145,10 @@ def measure(
         }
         log(f"held-out pronouns {Path(labels).name}: {out['pronoun_test']}")
     return out
+
+
+def write_predictions(path: Path, records: Sequence[dict[str, Any]]) -> None:
+    """The cross-validated predictions as JSON Lines, which `quotes evaluate --pred` reads."""
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, sort_keys=True) + "\n")

@@ -225,6 +225,8 @@ def _records(
                     "end": c.end,
                     "score": item.scores[i],
                     "speaker": {"start": pick.start if pick else None, "end": pick.end if pick else None},
+                    "cue": {"start": c.cue[0], "end": c.cue[1]} if c.cue is not None else None,
+                    "rule": c.rule,
                 }
             )
     return out
