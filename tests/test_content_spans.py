@@ -156,3 +156,20 @@ def test_what_a_learned_cue_governs_ends_before_a_coordinated_clause_of_its_own(
     tok = next(t for t in doc if t.text == "proposed")
     start, end = content_options(tok)["right"]
     assert text[start:end] == "a debate on April 4", text[start:end]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Tom Brandt spoke on Monday. He repeated his claim that the vote was rigged.",
+            "that the vote was rigged",
+        ),
+        # believing another's claim is not saying it: the claim stays the content
+        ("Tom Brandt spoke on Monday. Few believed his claim that the vote was rigged.", "his claim that"),
+    ],
+)
+def test_a_claim_said_again_is_the_content_of_the_verb(text: str, content: str) -> None:
+    found = Extractor().extract_one(Article("claim", text)).attributions
+    (said,) = [a for a in found if "rigged" in a.text]
+    assert said.text.startswith(content), said.text

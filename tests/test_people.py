@@ -252,9 +252,10 @@ def test_a_name_tagged_as_a_common_noun_is_the_person_the_article_names() -> Non
             "Ana Ruiz",
         ),
         (
+            # the claim is the subject's own, said again: "repeated his claim" is the cue, he the source
             "Tom Brandt spoke on Monday. He repeated his claim that the vote was rigged.",
             "the vote was rigged",
-            "his",
+            "He",
             "Tom Brandt",
         ),
     ],

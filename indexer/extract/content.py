@@ -413,6 +413,23 @@ def _clause_in_prep(tok: Token) -> list[Token]:
     return []
 
 
+def _claim_of(tok: Token) -> list[Token]:
+    """ "repeated his claim that the vote was rigged": the that-clause of the subject's own report noun
+    is what was said again (the noun is part of the cue, as PolNeAR marks it). "Few believed his claim"
+    is no such case: believing another's claim says nothing of the vote."""
+    if tok.lemma_.lower() not in lx.RESTATE_VERBS:
+        return []
+    for obj in tok.rights:
+        if obj.dep_ == "dobj" and obj.lemma_.lower() in lx.SPEECH_NOUNS:
+            return [
+                c
+                for c in obj.rights
+                if c.dep_ in ("acl", "ccomp")
+                and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+            ]
+    return []
+
+
 def _next_act(tok: Token, hi: int) -> int:
     """The last token of what a cue governs on its right, before the speaker's next act: a predicate
     coordinated with the cue ("rails against the tariffs and pledges to ...") or a participle after a
@@ -442,7 +459,9 @@ def content_options(tok: Token) -> dict[str, tuple[int, int]]:
     learned choice picks one (or none)."""
     doc, sent = tok.doc, tok.sent
     spans: dict[str, tuple[int, int] | None] = {}
-    comps = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp")] or _clause_in_prep(tok)
+    comps = (
+        [c for c in tok.children if c.dep_ in ("ccomp", "xcomp")] or _clause_in_prep(tok) or _claim_of(tok)
+    )
     if comps:
         spans["comp"] = trim(doc, comps[-1].left_edge.i, comps[-1].right_edge.i)
     rights = [c for c in tok.rights if c.dep_ not in _NOT_CONTENT_DEPS and not c.is_punct]

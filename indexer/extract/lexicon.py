@@ -201,6 +201,9 @@ SOLE_OFFICES = frozenset(
     """.split()
 )
 
+# Verbs whose object is the subject's own report again: "repeated his claim that the vote was rigged".
+RESTATE_VERBS = frozenset({"repeat", "reiterate", "restate", "renew", "reaffirm", "press", "make"})
+
 # "declined to discuss the case", "refused to give his name": a refusal to speak, not a statement
 REFUSAL_CUES = frozenset({"decline", "refuse"})
 DISCLOSURE_VERBS = frozenset(
