@@ -54,6 +54,12 @@ def _content_of(nlp: Any, text: str, cue: str) -> str:
             "said",
             "the bridge had the right railings but was hurt by voter distrust",
         ),
+        # a verb that needs a clause, with one: "questioned how ..." is a second statement
+        (
+            "Ana Brandt said she makes $41,000 a year and questioned how she would be helped by the plan.",
+            "said",
+            "she makes $41,000 a year",
+        ),
         # "call" naming what its object is
         (
             'Lee said he found Park "very charming" and called his standing in the field "unheard of."',

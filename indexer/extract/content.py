@@ -317,7 +317,12 @@ def second_report(comp: Token) -> Token | None:
         if (
             child.pos_ == "VERB"
             and (lemma in lx.SPEECH_VERBS or lemma in lx.CHARACTERIZE_VERBS)
-            and (lemma not in lx.WEAK_VERBS or _adds_words(child) or _names_something(child))
+            and (
+                lemma not in lx.WEAK_VERBS
+                or _adds_words(child)
+                or _names_something(child)
+                or any(c.dep_ == "ccomp" for c in child.children)  # "and questioned how he would ..."
+            )
             and not any(c.dep_ in SUBJECT_DEPS for c in child.children)
         ):
             return child
