@@ -179,3 +179,23 @@ def test_a_claim_said_again_is_the_content_of_the_verb(text: str, content: str) 
     found = Extractor().extract_one(Article("claim", text)).attributions
     (said,) = [a for a in found if "rigged" in a.text]
     assert said.text.startswith(content), said.text
+
+
+def test_a_participle_with_words_of_its_own_is_no_aside() -> None:
+    """ "celebrated with supporters, declaring it “...”": the participle after the comma says its own
+    words; it does not interrupt the sentence the way "he said" does in "The most modest, he said, ..."."""
+    text = (
+        "Ruiz celebrated in Dover with supporters, declaring it \u201canother super Tuesday for our "
+        "campaign\u201d and said it was another step closer to winning."
+    )
+    found = Extractor().extract_one(Article("aside", text)).attributions
+    declaring = next(a for a in found if a.cue is not None and a.cue.text == "declaring")
+    assert declaring.text.startswith("it \u201canother super Tuesday"), declaring.text
+    assert "celebrated" not in declaring.text and "step closer" not in declaring.text
+
+
+def test_a_second_act_hung_on_a_word_of_the_content_ends_it(nlp: Any) -> None:
+    """ "called it “shameful” and called on leaders ...": the parser hangs the second "called" on
+    "shameful"; it is the speaker's next act, not part of what the first one named."""
+    text = 'He called it "shameful" and called on leaders "not to feed that dark impulse inside of us."'
+    assert "leaders" not in _content_of(nlp, text, "called")

@@ -182,7 +182,11 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
             c for c in tok.rights if c.dep_ in ("dobj", "oprd", "xcomp", "prep", "dative", "attr", "acomp")
         ]
         if right:
-            span = trim(tok.doc, right[0].left_edge.i, right[-1].right_edge.i)
+            span = trim(
+                tok.doc,
+                right[0].left_edge.i,
+                _before_next_act(right[0].left_edge.i, right[-1].right_edge.i, tok),
+            )
             if span is not None:
                 region = source_text(tok.doc)[span[0] : span[1]]
                 if (
@@ -391,6 +395,10 @@ def _is_interjected(tok: Token) -> bool:
     doc = tok.doc
     if any(c.dep_ == "mark" for c in tok.children):
         return False  # "..., while 40 percent said the opposite": a subordinate clause, not an aside
+    if tok.tag_ == "VBG" and any(
+        c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") and c.i > tok.i for c in tok.children
+    ):
+        return False  # "celebrated with supporters, declaring it “a super Tuesday”": it says its own words
     edge = tok.left_edge
     left = doc[edge.i - 1] if edge.i > 0 else None
     marks = (",", "—", "–", "”", '"')
@@ -433,6 +441,23 @@ def _claim_of(tok: Token) -> list[Token]:
                 and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
             ]
     return []
+
+
+def _before_next_act(lo: int, hi: int, tok: Token) -> int:
+    """ "called it “shameful” and called on leaders to ...": a verb coordinated inside the span with no
+    subject of its own, which the parser hung on a word of the content, is the speaker's next act."""
+    doc = tok.doc
+    for v in doc[lo + 1 : hi + 1]:
+        if (
+            v.dep_ == "conj"
+            and v.pos_ == "VERB"
+            and v.head.pos_ != "VERB"
+            and v.head.i != tok.i
+            and not any(c.dep_ in SUBJECT_DEPS for c in v.children)
+        ):
+            cc = [c.i for c in v.head.children if c.dep_ == "cc" and c.i < v.i]
+            return max(lo, min(hi, v.left_edge.i - 1, *(i - 1 for i in cc[-1:])))
+    return hi
 
 
 def _next_act(tok: Token, hi: int) -> int:
