@@ -49,3 +49,20 @@ def test_a_quote_that_goes_on_after_its_cue_is_one_statement(extractor: Extracto
     text = "\u201cWe are ready,\u201d she said. \u201cThe vote is on Tuesday.\u201d"
     (quote,) = [a for a in _attributions(extractor, text) if "ready" in a.text]
     assert "Tuesday" in quote.text
+
+
+def test_what_the_speaker_did_between_the_pieces_of_a_quote_is_kept(extractor: Extractor) -> None:
+    """ "“A,” Manchin said, referring to the seats Democrats hold. “B.”": the quote is one statement in
+    two pieces, and the participle between them is no part of its content but a report of its own
+    (PolNeAR annotates it), so the quote does not crowd it out."""
+    text = (
+        "\u201cLet us say they are in the majority. Let us say they are at 54, 56, wherever we were "
+        "before,\u201d Manchin said, referring to the number of seats Senate Democrats control. "
+        "\u201cThen I think the bill passes.\u201d"
+    )
+    found = _attributions(extractor, text)
+    quote = next(a for a in found if "majority" in a.text)
+    assert "bill passes" in quote.text  # one statement in two pieces
+    referring = next(a for a in found if a.cue is not None and a.cue.text == "referring")
+    assert referring.text == "to the number of seats Senate Democrats control"
+    assert referring.speaker.mention == "Manchin"

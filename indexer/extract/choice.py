@@ -31,6 +31,7 @@ from indexer.extract.features import Columns, Row, attribution_rows, speaker_row
 from indexer.extract.modeldir import MODEL_DIR
 from indexer.extract.pronouns import PronounRanker
 from indexer.extract.speaker_candidates import SpeakerCandidate, rule_source, speaker_candidates
+from indexer.extract.text import source_text
 
 # One thread per prediction: extraction runs in several processes already, the matrices are small, and
 # an OpenMP thread pool does not survive fork() (a forked worker's first multi-threaded predict hangs).
@@ -53,7 +54,23 @@ def clash(a: Candidate, b: Candidate) -> bool:
     approach”" is one attribution.)"""
     if a.cue_token is not None and b.cue_token is not None and a.cue_token.i == b.cue_token.i:
         return True
-    return a.overlap(b.start, b.end) > 0.5 * min(a.end - a.start, b.end - b.start)
+    return _shared(a, b) > 0.5 * min(a.end - a.start, b.end - b.start)
+
+
+def _shared(a: Candidate, b: Candidate) -> int:
+    """Characters the two contents share, piece by piece: what lies between the pieces of a quote split
+    by its cue ("“A,” she said, referring to the vote. “B.”") is narration, not content."""
+    pieces_a, pieces_b = _pieces(a), _pieces(b)
+    return sum(max(0, min(x2, y2) - max(x1, y1)) for x1, x2 in pieces_a for y1, y2 in pieces_b)
+
+
+def _pieces(c: Candidate) -> list[tuple[int, int]]:
+    """A content's pieces when they lie in one paragraph (a quote split by its cue); a content that
+    runs over paragraphs counts whole, with what lies between its pieces."""
+    doc = c.cue_token.doc if c.cue_token is not None else None
+    if not c.fragments or doc is None or "\n" in source_text(doc)[c.start : c.end]:
+        return [(c.start, c.end)]
+    return c.fragments
 
 
 def keep(
