@@ -60,6 +60,13 @@ def _content_of(nlp: Any, text: str, cue: str) -> str:
             "said",
             "she makes $41,000 a year",
         ),
+        # a belief of someone's own in a relative clause is no part of the content it hangs on
+        (
+            "Graham criticized his rival Tom Brandt for alienating voters, which he believes will make it "
+            "impossible for a Republican to win.",
+            "criticized",
+            "his rival Tom Brandt for alienating voters",
+        ),
         # "call" naming what its object is
         (
             'Lee said he found Park "very charming" and called his standing in the field "unheard of."',

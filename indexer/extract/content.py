@@ -43,8 +43,12 @@ def _embedded_report(tok: Token, content: Span) -> Token | None:
     for v in content[2:]:
         if v.i == tok.i or v.pos_ != "VERB" or v.dep_ not in _EMBEDDED_DEPS:
             continue
-        if v.lemma_.lower() not in lx.SPEECH_VERBS or v.lemma_.lower() in lx.WEAK_VERBS:
+        if v.lemma_.lower() not in lx.SPEECH_VERBS:
             continue
+        if v.lemma_.lower() in lx.WEAK_VERBS and (
+            v.dep_ != "relcl" or not any(c.dep_ == "ccomp" for c in v.children)
+        ):
+            continue  # "..., which he believes will make it impossible ...": a belief of its own
         subject = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
         if subject is None or subject.lower_ in lx.RELATIVE_PRONOUNS or subject.tag_ in ("WDT", "WP"):
             continue
