@@ -67,6 +67,12 @@ def _content_of(nlp: Any, text: str, cue: str) -> str:
             "criticized",
             "his rival Tom Brandt for alienating voters",
         ),
+        # ... but a belief in a restrictive relative clause is part of what is said
+        (
+            "A housewife said she came to honor someone she believes had sacrificed himself for the country.",
+            "said",
+            "she came to honor someone she believes had sacrificed himself for the country",
+        ),
         # "call" naming what its object is
         (
             'Lee said he found Park "very charming" and called his standing in the field "unheard of."',

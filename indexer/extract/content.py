@@ -45,16 +45,27 @@ def _embedded_report(tok: Token, content: Span) -> Token | None:
             continue
         if v.lemma_.lower() not in lx.SPEECH_VERBS:
             continue
-        if v.lemma_.lower() in lx.WEAK_VERBS and (
-            v.dep_ != "relcl" or not any(c.dep_ == "ccomp" for c in v.children)
-        ):
-            continue  # "..., which he believes will make it impossible ...": a belief of its own
+        if v.lemma_.lower() in lx.WEAK_VERBS and not _aside_belief(v):
+            continue
         subject = next((c for c in v.lefts if c.dep_ == "nsubj"), None)
         if subject is None or subject.lower_ in lx.RELATIVE_PRONOUNS or subject.tag_ in ("WDT", "WP"):
             continue
         if v.left_edge.i > content.start + 1:
             return v
     return None
+
+
+def _aside_belief(v: Token) -> bool:
+    """ "..., which he believes will make it impossible ...": a belief with its clause, in a relative
+    clause set off by a comma, is someone's own report; "someone she believes had sacrificed himself"
+    (no comma) is part of what is said."""
+    first = v.left_edge
+    return (
+        v.dep_ == "relcl"
+        and any(c.dep_ == "ccomp" for c in v.children)
+        and first.i > 0
+        and v.doc[first.i - 1].text in (",", "—", "–", "-")
+    )
 
 
 def _relative_complement(tok: Token) -> list[Token]:
