@@ -212,3 +212,17 @@ def test_a_second_act_hung_on_a_word_of_the_content_ends_it(nlp: Any) -> None:
     "shameful"; it is the speaker's next act, not part of what the first one named."""
     text = 'He called it "shameful" and called on leaders "not to feed that dark impulse inside of us."'
     assert "leaders" not in _content_of(nlp, text, "called")
+
+
+def test_what_a_learned_cue_governs_ends_before_when_or_why(nlp: Any) -> None:
+    """ "defended his manager as a “very decent man” Tuesday, hours after the staffer was charged": the
+    clause after "after" says when, not what he defended; "asked workers if they ..." keeps its "if"."""
+    doc = nlp(
+        'Donald Trump defended his campaign manager as a "very decent man" Tuesday, hours after the '
+        "staffer was charged with battery in Florida."
+    )
+    start, end = content_options(next(t for t in doc if t.text == "defended"))["right"]
+    assert "charged" not in doc.text[start:end] and "decent man" in doc.text[start:end]
+    doc = nlp("He asked workers if they planned to attend the caucuses.")
+    start, end = content_options(next(t for t in doc if t.text == "asked"))["right"]
+    assert "if they planned to attend the caucuses" in doc.text[start:end]

@@ -66,3 +66,14 @@ def test_what_the_speaker_did_between_the_pieces_of_a_quote_is_kept(extractor: E
     referring = next(a for a in found if a.cue is not None and a.cue.text == "referring")
     assert referring.text == "to the number of seats Senate Democrats control"
     assert referring.speaker.mention == "Manchin"
+
+
+def test_a_quote_after_the_speaker_s_next_act_is_no_piece_of_the_one_before(extractor: Extractor) -> None:
+    text = (
+        '"We know we have got work to do," she told a cheering crowd, then referred to the slogan of '
+        'her rival. "But that is not what we need."'
+    )
+    found = _attributions(extractor, text)
+    first = next(a for a in found if "work to do" in a.text)
+    assert "need" not in first.text, first.text
+    assert any("not what we need" in a.text for a in found)

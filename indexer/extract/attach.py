@@ -103,6 +103,9 @@ def _in_cue_clause(st: _State, q: QuoteSpan) -> Candidate | None:
         best.confidence = max(best.confidence, 0.75)
         return best
     sibling = st.by_cue.get(best.cue_token.i) if best.cue_token is not None else None
+    joined = sibling if sibling is not None and sibling is not best and sibling.kind == "direct" else best
+    if joined.kind == "direct" and _report_between(st, joined, q):
+        return None  # "“A,” she told the crowd, then referred to his slogan. “B.”": B is no piece of A
     if sibling is not None and sibling is not best and sibling.kind == "direct":
         # "“A,” she wrote, “B.”" where A took a copy of the cue: one statement in two pieces
         _add_piece(sibling, q)
@@ -117,6 +120,18 @@ def _in_cue_clause(st: _State, q: QuoteSpan) -> Candidate | None:
         best.fragments = list(q.fragments)
         best.confidence = max(best.confidence, 0.85)
     return best
+
+
+def _report_between(st: _State, piece: Candidate, q: QuoteSpan) -> bool:
+    """Another cue with content of its own between a direct quote and the next quote."""
+    return any(
+        c is not piece
+        and c.cue is not None
+        and piece.end <= c.cue[0]
+        and c.start >= piece.end
+        and c.end <= q.start
+        for c in st.with_content
+    )
 
 
 def _next_to_cue(st: _State, q: QuoteSpan) -> Candidate | None:
@@ -224,6 +239,7 @@ def _carried_on(st: _State, q: QuoteSpan) -> Candidate | None:
         and st.paras.index(previous.start) == st.paras.index(q.start)
         and not between  # "“A,” he told the AP after hinting that X. “B.”": B is no piece of A
         and not _narration_between(st.doc, previous, q)
+        and not _next_act_between(previous, q)
     ):
         # "“A,” she said. “B.”": one statement in pieces, as readers (and PolNeAR) count it
         previous.fragments += q.fragments
@@ -258,6 +274,16 @@ def _narration_between(doc: Doc, previous: Candidate, q: QuoteSpan) -> bool:
         if sum(t.is_alpha for t in sent) >= 3 and any(t.pos_ in ("VERB", "AUX") for t in sent):
             return True
     return False
+
+
+def _next_act_between(previous: Candidate, q: QuoteSpan) -> bool:
+    """ "“A,” she told the crowd, then referred to his slogan. “B.”": the speaker did something else
+    after the cue, so B starts a statement of its own."""
+    cue = previous.cue_token
+    return cue is not None and any(
+        c.dep_ in ("conj", "dep") and c.pos_ == "VERB" and previous.end <= c.idx < q.start
+        for c in cue.children
+    )
 
 
 def _introduced(st: _State, q: QuoteSpan) -> Candidate | None:

@@ -420,6 +420,11 @@ def _is_interjected(tok: Token) -> bool:
     return edge.text in marks or (left is not None and left.text in marks)
 
 
+# Conjunctions of a clause that tells when or why, not what: "defended X as Y, hours after ...".
+_CIRCUMSTANCE_MARKS = frozenset(
+    {"after", "before", "when", "while", "because", "since", "although", "though", "until"}
+)
+
 # Dependents on the right of a cue that do not start what it introduces.
 _NOT_CONTENT_DEPS = frozenset({"prt", "advmod", "npadvmod", "punct", "cc", "mark", "aux", "neg", "auxpass"})
 
@@ -511,7 +516,19 @@ def content_options(tok: Token) -> dict[str, tuple[int, int]]:
         spans["comp"] = trim(doc, comps[-1].left_edge.i, comps[-1].right_edge.i)
     rights = [c for c in tok.rights if c.dep_ not in _NOT_CONTENT_DEPS and not c.is_punct]
     if rights:
-        spans["right"] = trim(doc, rights[0].left_edge.i, _next_act(tok, min(tok.right_edge.i, sent.end - 1)))
+        hi = min(tok.right_edge.i, sent.end - 1)
+        circumstance = next(
+            (
+                c
+                for c in rights[1:]
+                if c.dep_ == "advcl"
+                and any(g.dep_ == "mark" and g.lower_ in _CIRCUMSTANCE_MARKS for g in c.children)
+            ),
+            None,
+        )
+        if circumstance is not None:
+            hi = min(hi, circumstance.left_edge.i - 1)  # "defended X as Y Tuesday, hours after ..."
+        spans["right"] = trim(doc, rights[0].left_edge.i, _next_act(tok, hi))
     subjects = [c for c in tok.children if c.dep_ in ("nsubjpass", "csubj", "csubjpass")]
     if subjects:
         spans["subj"] = trim(doc, subjects[0].left_edge.i, subjects[0].right_edge.i)
