@@ -123,13 +123,10 @@ def _in_cue_clause(st: _State, q: QuoteSpan) -> Candidate | None:
 
 
 def _report_between(st: _State, piece: Candidate, q: QuoteSpan) -> bool:
-    """Another cue with content of its own between a direct quote and the next quote."""
+    """Another cue with content of its own between a direct quote and the next quote: the next quote
+    is no second piece of the first."""
     return any(
-        c is not piece
-        and c.cue is not None
-        and piece.end <= c.cue[0]
-        and c.start >= piece.end
-        and c.end <= q.start
+        c is not piece and c.cue is not None and piece.end <= c.cue[0] and c.end <= q.start
         for c in st.with_content
     )
 
@@ -229,15 +226,10 @@ def _carried_on(st: _State, q: QuoteSpan) -> Candidate | None:
     st.previous = previous = _previous_source(st.result, q, st.previous)
     if previous is None or not _carries_on(st.text, q, previous, st.paras):
         return None
-    between = [
-        c
-        for c in st.with_content
-        if c is not previous and c.cue is not None and previous.end <= c.cue[0] and c.end <= q.start
-    ]
     if (
         previous.kind == "direct"
         and st.paras.index(previous.start) == st.paras.index(q.start)
-        and not between  # "“A,” he told the AP after hinting that X. “B.”": B is no piece of A
+        and not _report_between(st, previous, q)  # "“A,” he told the AP after hinting that X. “B.”"
         and not _narration_between(st.doc, previous, q)
         and not _next_act_between(previous, q)
     ):
