@@ -318,6 +318,15 @@ def test_multi_paragraph_quote_is_one_attribution_with_a_fragment_per_paragraph(
     assert all("\n" not in result.article.text[s:e] for s, e in quote.fragments)
 
 
+def test_a_headline_on_its_own_line_is_no_report(results: dict[str, ArticleResult]) -> None:
+    # HTML text has one newline between paragraphs; the headline ("River crest expected Thursday as
+    # towns brace for flooding") once ran into the first sentence and "expected" took it as a report.
+    result = results[FLOOD]
+    headline_end = result.article.text.index("\n")
+    assert [describe(a) for a in result.attributions if a.start < headline_end] == []
+    assert found(result, "will crest about four feet").start > headline_end
+
+
 @pytest.mark.parametrize(
     ("article_id", "anchor"), [(HARBOR, "A contract is a promise"), (LIBRARY, "surplus space")]
 )

@@ -47,6 +47,7 @@ def run(
     from indexer.evaluate import load_referents
     from indexer.extract.engine import ModelNotFound
     from indexer.extract.lgb import lightgbm as load_lightgbm
+    from indexer.extract.paragraphs import add_paragraph_breaks
     from indexer.training.corpus import load_split
     from indexer.training.first_names import write_first_names
     from indexer.training.train import train
@@ -55,6 +56,7 @@ def run(
         nlp = spacy.load(model, exclude=["senter"])
     except OSError as exc:
         raise ModelNotFound(f"spaCy pipeline {model!r} is not installed") from exc
+    add_paragraph_breaks(nlp)  # as `load_pipeline` parses
     articles = load_split(data, nlp, cache, n_process=workers, log=log)
     labels = [label for path in pronoun_labels for label in load_referents(path)]
     provenance = {

@@ -31,7 +31,9 @@ def _cache_key(folder: Path, nlp: Any) -> str:
     h = hashlib.sha1()
     for path in sorted((folder / "text").glob("*.txt")) + sorted((folder / "attributions").glob("*.ann")):
         h.update(f"{path.name}\x1f{path.stat().st_size}\x1f".encode())
-    h.update(f"{nlp.meta.get('name')}\x1f{nlp.meta.get('version')}\x1f{spacy.__version__}".encode())
+    h.update(
+        f"{nlp.meta.get('name')}\x1f{nlp.meta.get('version')}\x1f{spacy.__version__}\x1f{nlp.pipe_names}".encode()
+    )
     return h.hexdigest()[:16]
 
 
