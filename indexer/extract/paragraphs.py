@@ -13,6 +13,8 @@ mid-sentence is left to the parser.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -23,7 +25,11 @@ _CLOSERS = frozenset("\"'”’)]")
 _OPENERS = frozenset("\"'“‘(")
 
 
-@Language.component(NAME)
+@Language.factory(NAME, assigns=["token.is_sent_start"])
+def make_paragraph_breaks(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    return paragraph_breaks
+
+
 def paragraph_breaks(doc: Doc) -> Doc:
     breaks = _line_breaks(doc)
     # A line going on in lower case is a hard-wrapped sentence: then no short line is taken for a heading.
