@@ -226,3 +226,19 @@ def test_what_a_learned_cue_governs_ends_before_when_or_why(nlp: Any) -> None:
     doc = nlp("He asked workers if they planned to attend the caucuses.")
     start, end = content_options(next(t for t in doc if t.text == "asked"))["right"]
     assert "if they planned to attend the caucuses" in doc.text[start:end]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        # "the days" parsed as an adverbial noun of "said", "are gone" as a clause with no subject
+        (
+            "Ruiz said the days when the town had one newspaper and one radio station are gone.",
+            "the days when the town had one newspaper and one radio station are gone",
+        ),
+        # a clause with a subject of its own keeps its start
+        ("Ruiz said Tuesday the days of one newspaper are gone.", "the days of one newspaper are gone"),
+    ],
+)
+def test_the_noun_before_a_subjectless_clause_is_its_subject(nlp: Any, text: str, content: str) -> None:
+    assert _content_of(nlp, text, "said") == content

@@ -106,6 +106,29 @@ def _addressee(tok: Token, obj: Token) -> bool:
     )
 
 
+_CLAUSE_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+
+
+def _subject_taken_for_object(tok: Token, comp: Token) -> int:
+    """Where the clause starts: "said the days when the nation had one story are gone" is parsed as
+    said + "the days" (an adverbial noun or an object) + "are gone" (a clause with no subject); the
+    noun phrase right before a subjectless clause after the cue is that clause's subject."""
+    lo = comp.left_edge.i
+    if comp.i < tok.i or comp.dep_ != "ccomp":
+        return lo
+    heads = [comp, *(c for c in comp.children if c.dep_ in ("aux", "auxpass"))]
+    if any(c.dep_ in _CLAUSE_SUBJECTS for h in heads for c in h.children):
+        return lo  # a subject of the clause, or of its auxiliary ("the days" hung on "are" of "are gone")
+    for c in tok.rights:
+        if (
+            c.dep_ in ("npadvmod", "dobj")
+            and c.pos_ in ("NOUN", "PROPN", "PRON")
+            and c.right_edge.i + 1 == lo
+        ):
+            return c.left_edge.i
+    return lo
+
+
 def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
     comps = [
         c
@@ -164,7 +187,7 @@ def _clause_content(tok: Token) -> list[tuple[int, int]] | None:
                 head = report.head
                 cc = [c.i - 1 for c in head.children if c.dep_ == "cc" and head.i < c.i < report.i]
                 hi = min(hi, report.left_edge.i - 1, *cc[-1:])
-        lo = comp.left_edge.i
+        lo = _subject_taken_for_object(tok, comp)
         if lo < tok.i:
             lo, hi = _inside_brackets(tok, lo, hi)
         if lo < tok.i < hi:
