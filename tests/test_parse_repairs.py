@@ -23,7 +23,7 @@ from indexer.extract.credits import Credits
 from indexer.extract.engine import Extractor, load_pipeline
 from indexer.extract.sources import mention_tokens
 from indexer.extract.speaker_candidates import SpeakerCandidate, speaker_candidates
-from indexer.extract.subjects import left_subject, subject_of
+from indexer.extract.subjects import left_subject, misattached_subject, subject_of
 from indexer.model import Article
 
 
@@ -354,3 +354,27 @@ def test_who_was_booed_is_who_spoke_after(nlp: Any) -> None:
     assert telling.head.head.dep_ == "conj"  # the parse this repairs
     subject = subject_of(telling)
     assert subject is not None and subject.text == "Silverman"
+
+
+def test_a_name_taken_for_a_second_object_is_the_subject_of_the_cue_after_its_auxiliary(nlp: Any) -> None:
+    """ "the Ledger will brand you a liar and CBS News will accuse you of ...": the parser took "CBS
+    News" for a second object of "brand"; "will" stands between it and the cue it is the subject of."""
+    rows = [
+        ("the", "DET", "det", 1, "ORG"),
+        ("Ledger", "PROPN", "nsubj", 3, "ORG"),
+        ("will", "AUX", "aux", 3, ""),
+        ("brand", "VERB", "ROOT", 3, ""),
+        ("you", "PRON", "dative", 3, ""),
+        ("a", "DET", "det", 6, ""),
+        ("liar", "NOUN", "dobj", 3, ""),
+        ("and", "CCONJ", "cc", 6, ""),
+        ("CBS", "PROPN", "compound", 9, "ORG"),
+        ("News", "PROPN", "conj", 6, "ORG"),
+        ("will", "AUX", "aux", 11, ""),
+        ("accuse", "VERB", "conj", 3, ""),
+        ("you", "PRON", "dobj", 11, ""),
+    ]
+    doc = _parsed(nlp, rows)
+    doc[11].lemma_ = "accuse"
+    named = misattached_subject(doc[11])
+    assert named is not None and doc[named.left_edge.i : named.i + 1].text == "CBS News"

@@ -110,7 +110,10 @@ def misattached_subject(verb: Token) -> Token | None:
         return None
     if any(c.dep_ in SUBJECT_DEPS for c in verb.children):
         return None
-    named = verb.doc[verb.i - 1]
+    i = verb.i - 1
+    while i > 1 and verb.doc[i].head.i == verb.i and verb.doc[i].dep_ in ("aux", "auxpass", "neg", "advmod"):
+        i -= 1  # "... and NBC News will accuse you of ...", "and residents also accused"
+    named = verb.doc[i]
     if named.ent_type_ not in ("PERSON", "ORG", "NORP") or named.dep_ not in (
         "conj",
         "dobj",
