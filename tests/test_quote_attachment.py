@@ -77,3 +77,22 @@ def test_a_quote_after_the_speaker_s_next_act_is_no_piece_of_the_one_before(extr
     first = next(a for a in found if "work to do" in a.text)
     assert "need" not in first.text, first.text
     assert any("not what we need" in a.text for a in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Sell the bonds now, before rates move," Ortega said, adding a plug for his own fund. '
+        '"Who manages money better than us?"',
+        "Ortega insisted it was \u201ctoo early\u201d to back the merger while adding on pensions, "
+        "\u201cWho manages money better than us?\u201d",
+    ],
+)
+def test_a_quote_after_adding_is_the_statement_of_adding(extractor: Extractor, text: str) -> None:
+    """ "“A,” X said, adding a plug for himself. “B?”": B is what X says in adding, as PolNeAR marks
+    it, and no second piece of A."""
+    found = _attributions(extractor, text)
+    second = next(a for a in found if "manages money" in a.text)
+    assert second.cue is not None and second.cue.text == "adding"
+    assert second.speaker.mention == "Ortega"
+    assert not any("manages money" in a.text and a is not second for a in found)

@@ -104,7 +104,7 @@ def _in_cue_clause(st: _State, q: QuoteSpan) -> Candidate | None:
         return best
     sibling = st.by_cue.get(best.cue_token.i) if best.cue_token is not None else None
     joined = sibling if sibling is not None and sibling is not best and sibling.kind == "direct" else best
-    if joined.kind == "direct" and _report_between(st, joined, q):
+    if joined.kind == "direct" and (_report_between(st, joined, q) or _adding_between(st, joined, q)):
         return None  # "“A,” she told the crowd, then referred to his slogan. “B.”": B is no piece of A
     if sibling is not None and sibling is not best and sibling.kind == "direct":
         # "“A,” she wrote, “B.”" where A took a copy of the cue: one statement in two pieces
@@ -232,6 +232,7 @@ def _carried_on(st: _State, q: QuoteSpan) -> Candidate | None:
         and not _report_between(st, previous, q)  # "“A,” he told the AP after hinting that X. “B.”"
         and not _narration_between(st.doc, previous, q)
         and not _next_act_between(previous, q)
+        and _adding_between(st, previous, q) is None
     ):
         # "“A,” she said. “B.”": one statement in pieces, as readers (and PolNeAR) count it
         previous.fragments += q.fragments
@@ -248,8 +249,28 @@ def _carried_on(st: _State, q: QuoteSpan) -> Candidate | None:
         carried_from=previous.carried_from or previous,
         rule="carried",
     )
+    adding = _adding_between(st, previous, q)
+    if adding is not None:  # "“A,” Trump said, adding a plug for himself. “B?”": B is said in adding
+        chosen.cue, chosen.cue_token = (adding.idx, adding.idx + len(adding.text)), adding
+        chosen.rule = "carried_adding"
     st.result.append(chosen)
     return chosen
+
+
+def _adding_between(st: _State, previous: Candidate, q: QuoteSpan) -> Token | None:
+    """ "“A,” Trump said, adding a plug for himself. “B?”", "insisted it was “premature” ..., while
+    adding on climate change, “B.”": a participle of saying in the cue's sentence, between the two
+    quotes, is the speaker's next statement and B is its content (as PolNeAR annotates it), not a
+    second piece of A."""
+    cue = previous.cue_token
+    if cue is None:
+        return None
+    for tok in cue.sent:
+        if not previous.end <= tok.idx < q.start or st.inside[tok.idx]:
+            continue
+        if tok.tag_ == "VBG" and tok.lemma_.lower() in lx.SPEECH_VERBS and cue in tok.ancestors:
+            return tok
+    return None
 
 
 def _narration_between(doc: Doc, previous: Candidate, q: QuoteSpan) -> bool:
