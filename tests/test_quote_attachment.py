@@ -96,3 +96,33 @@ def test_a_quote_after_adding_is_the_statement_of_adding(extractor: Extractor, t
     assert second.cue is not None and second.cue.text == "adding"
     assert second.speaker.mention == "Ortega"
     assert not any("manages money" in a.text and a is not second for a in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker"),
+    [
+        (
+            "\u201cIs the mayor hiding something?\u201d reacted Ortega. Then he left the hall.",
+            "reacted",
+            "Ortega",
+        ),
+        (
+            "\u201cThis is wonderful!\u201d beamed Maria Lopez of Dayton, Ohio, who had waited all night.",
+            "beamed",
+            "Maria Lopez",
+        ),
+    ],
+)
+def test_any_verb_that_signs_a_line_of_dialogue_is_its_cue(
+    extractor: Extractor, text: str, cue: str, speaker: str
+) -> None:
+    """ "“...?” reacted Trump.": a verb outside the list of verbs of saying, with only its named
+    subject between it and a quote that ends in a question mark, an exclamation mark or a comma."""
+    (a,) = _attributions(extractor, text)
+    assert a.cue is not None and a.cue.text == cue
+    assert a.speaker.mention is not None and a.speaker.mention.startswith(speaker)
+
+
+def test_a_verb_after_a_title_in_quotes_is_no_cue(extractor: Extractor) -> None:
+    found = _attributions(extractor, "Her film \u201cThe Harbor\u201d ended. Ortega smiled.")
+    assert not [a for a in found if a.cue is not None and a.cue.text in ("ended", "smiled")]

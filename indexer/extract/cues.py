@@ -13,7 +13,15 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
-from indexer.extract.base import PARTICLES, SPEAKER_ENTS, SUBJECT_DEPS, Candidate, trim, within_paragraph
+from indexer.extract.base import (
+    CLOSING_TOKENS,
+    PARTICLES,
+    SPEAKER_ENTS,
+    SUBJECT_DEPS,
+    Candidate,
+    trim,
+    within_paragraph,
+)
 from indexer.extract.content import clause_content, content_options, second_report
 from indexer.extract.sources import mention_tokens
 from indexer.extract.subjects import (
@@ -97,7 +105,7 @@ def cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
             cand = noun_verb
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in lx.SPEECH_NOUNS:
             cand = _noun_cue(tok)
-        elif low in ("put", "puts") and _as_put_it(tok):
+        elif (low in ("put", "puts") and _as_put_it(tok)) or (tok.pos_ == "VERB" and _signs_dialogue(tok)):
             cand = _verb_cue(tok, inside)
         elif low == "per" and "," in doc.text[max(0, tok.idx - 3) : tok.idx]:
             cand = _per_source(tok, inside)
@@ -106,6 +114,30 @@ def cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
         if cand is not None:
             out.append(cand)
     return out
+
+
+_DIALOGUE_END = frozenset({",", "?", "!"})
+_OBJECTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "advcl"})
+
+
+def _signs_dialogue(tok: Token) -> bool:
+    """ "“...?” reacted Trump.", "“...,” Oliver barked.": any verb with nothing but a named or pronoun
+    subject between it and a quote that ends in a comma, a question or an exclamation mark, and with no
+    object or clause of its own after it, says that quote."""
+    doc = tok.doc
+    if tok.i < 3 or tok.dep_ in ("aux", "auxpass", "amod"):
+        return False
+    if any(c.dep_ in _OBJECTS and c.i > tok.i for c in tok.children):
+        return False
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    if doc[tok.i - 1].text in CLOSING_TOKENS:  # "“...?” reacted Trump."
+        subject, before = next((c for c in subjects if c.i > tok.i), None), tok.i - 1
+    else:  # "“...,” Oliver barked."
+        subject = next((c for c in subjects if c.right_edge.i == tok.i - 1), None)
+        before = subject.left_edge.i - 1 if subject is not None else -1
+    if subject is None or not (subject.pos_ == "PRON" or subject.ent_type_ == "PERSON"):
+        return False
+    return before >= 1 and doc[before].text in CLOSING_TOKENS and doc[before - 1].text in _DIALOGUE_END
 
 
 def _as_put_it(tok: Token) -> bool:
