@@ -252,20 +252,23 @@ def test_a_name_tagged_as_a_common_noun_is_the_person_the_article_names() -> Non
             "Ana Ruiz",
         ),
         (
-            # the claim is the subject's own, said again: "repeated his claim" is the cue, he the source
+            # the claim is the subject's own, said again: the source is he ("repeated") or his ("claim"),
+            # one person either way; the learned choice picks between the two candidates
             "Tom Brandt spoke on Monday. He repeated his claim that the vote was rigged.",
             "the vote was rigged",
-            "He",
+            ("He", "his"),
             "Tom Brandt",
         ),
     ],
 )
-def test_words_owned_by_a_person_are_that_person_s(text: str, anchor: str, mention: str, name: str) -> None:
+def test_words_owned_by_a_person_are_that_person_s(
+    text: str, anchor: str, mention: str | tuple[str, ...], name: str
+) -> None:
     """ "His remarks suggest", "Ruiz's letter says", "his claim that": the owner of the words speaks."""
     (said,) = [a for a in Extractor().extract_one(Article("owned", text)).attributions if anchor in a.text]
-    assert (said.speaker.mention, said.speaker.name, said.speaker.kind) == (mention, name, "person"), (
-        said.speaker
-    )
+    mentions = (mention,) if isinstance(mention, str) else mention
+    assert said.speaker.mention in mentions, said.speaker
+    assert (said.speaker.name, said.speaker.kind) == (name, "person"), said.speaker
 
 
 def test_an_organisation_s_statement_stays_a_document() -> None:
