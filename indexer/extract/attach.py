@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
-from indexer.extract.base import SUBJECT_DEPS, Candidate, Paragraphs, clause_verb, trim, within_paragraph
+from indexer.extract.base import (
+    ACTED_ON,
+    SUBJECT_DEPS,
+    Candidate,
+    Paragraphs,
+    clause_verb,
+    trim,
+    within_paragraph,
+)
 from indexer.extract.quotemarks import QuoteSpan
 from indexer.extract.subjects import named_apposition, person_subject, subject_of, valid_source
 from indexer.extract.text import source_text
@@ -226,13 +234,14 @@ def _carried_on(st: _State, q: QuoteSpan) -> Candidate | None:
     st.previous = previous = _previous_source(st.result, q, st.previous)
     if previous is None or not _carries_on(st.text, q, previous, st.paras):
         return None
+    adding = _adding_between(st, previous, q)
     if (
         previous.kind == "direct"
         and st.paras.index(previous.start) == st.paras.index(q.start)
         and not _report_between(st, previous, q)  # "“A,” he told the AP after hinting that X. “B.”"
         and not _narration_between(st.doc, previous, q)
         and not _next_act_between(previous, q)
-        and _adding_between(st, previous, q) is None
+        and adding is None
     ):
         # "“A,” she said. “B.”": one statement in pieces, as readers (and PolNeAR) count it
         previous.fragments += q.fragments
@@ -249,7 +258,6 @@ def _carried_on(st: _State, q: QuoteSpan) -> Candidate | None:
         carried_from=previous.carried_from or previous,
         rule="carried",
     )
-    adding = _adding_between(st, previous, q)
     if adding is not None:  # "“A,” Trump said, adding a plug for himself. “B?”": B is said in adding
         chosen.cue, chosen.cue_token = (adding.idx, adding.idx + len(adding.text)), adding
         chosen.rule = "carried_adding"
@@ -464,9 +472,6 @@ def _ends_sentence(text: str, q: QuoteSpan, gap: str) -> bool:
     return bool(words) and words[0][:1].isupper() and words[0].lower() not in ("said", "says")
 
 
-_ACTED_ON = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative"})
-
-
 def _signs_quote(cue: Candidate, gap: str) -> bool:
     """ "“... are missing.” Trump said.": a cue with no clause of its own whose subject alone stands
     between it and the quote's full stop says the quote, though a new sentence starts."""
@@ -479,7 +484,7 @@ def _signs_quote(cue: Candidate, gap: str) -> bool:
     # the sentence ends with the cue and what says when or where ("Trump said Wednesday."), not
     # with what he did ("He mocked Rubio.")
     rest = verb.doc[verb.i + 1 : verb.sent.end]
-    return len(rest) <= 8 and not any(c.dep_ in _ACTED_ON for c in verb.children)
+    return len(rest) <= 8 and not any(c.dep_ in ACTED_ON for c in verb.children)
 
 
 def _nearby_cue(doc: Doc, q: QuoteSpan, cues: list[Candidate], paras: Paragraphs) -> Candidate | None:

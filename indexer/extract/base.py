@@ -20,6 +20,8 @@ SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")  # entities that can say somethi
 
 PARTICLES = ("prt",)
 CLOSING_TOKENS = frozenset({"”", '"', "’"})  # a token that closes a quote
+# What a verb does to something on its own (an object, a clause, a complement): "He mocked Rubio."
+ACTED_ON = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative"})
 
 
 def clause_verb(tok: Token) -> bool:

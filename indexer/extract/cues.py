@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 
 from indexer.extract import lexicon as lx
 from indexer.extract.base import (
+    ACTED_ON,
     CLOSING_TOKENS,
     PARTICLES,
     SPEAKER_ENTS,
@@ -117,7 +118,7 @@ def cue_candidates(doc: Doc, inside: bytearray) -> list[Candidate]:
 
 
 _DIALOGUE_END = frozenset({",", "?", "!"})
-_OBJECTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "advcl"})
+_OBJECTS = ACTED_ON | {"advcl"}
 
 
 def _signs_dialogue(tok: Token) -> bool:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Token
 NAME = "paragraph_breaks"
 HEADING_WORDS = 12  # a line of at most this many words without a sentence end can be a heading
 _ENDS = frozenset(".!?:;")
-_CLOSERS = frozenset("\"'”’)]")
+_CLOSERS = "\"'”’)]"
 _OPENERS = frozenset("\"'“‘(")
 
 
@@ -62,7 +62,7 @@ def _line_breaks(doc: Doc) -> list[tuple[int, Token, Token]]:
 
 
 def _ends_paragraph(words: int, last: Token, first: Token, wrapped: bool) -> bool:
-    text = last.text.rstrip("".join(_CLOSERS)) or last.text
+    text = last.text.rstrip(_CLOSERS) or last.text
     if text[-1] in _ENDS:
         return True
     heading = words <= HEADING_WORDS and (first.text[0].isupper() or first.text[0] in _OPENERS)
