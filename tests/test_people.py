@@ -282,3 +282,31 @@ def test_the_relative_subject_of_the_cue_is_its_source() -> None:
     text = "Tom Brandt and Ana Ruiz were both critical of Republicans who suggest that the deal is fine."
     (said,) = Extractor().extract_one(Article("who", text)).attributions
     assert (said.speaker.mention, said.speaker.name) == ("who", "Republicans"), said.speaker
+
+
+def _names(*added: str) -> list[str]:
+    people = People()
+    for i, name in enumerate(added):
+        people.add(name, None, 10 * i, True)
+    return [m.person.name for m in people.mentions]
+
+
+def test_a_lone_first_name_joins_the_one_full_name_it_begins() -> None:
+    # informal ("Marta"), and a family name put first ("Xi" of "Xi Jinping")
+    assert _names("Marta Halvorsen", "Marta") == ["Marta Halvorsen"] * 2
+    assert _names("Xi Jinping", "Piotr Kowalski", "Xi") == ["Xi Jinping", "Piotr Kowalski", "Xi Jinping"]
+
+
+def test_a_full_name_takes_the_lone_first_name_named_before_it() -> None:
+    assert _names("Ivanka", "Ivanka Marsh") == ["Ivanka Marsh"] * 2
+
+
+def test_a_first_name_two_people_share_stays_apart() -> None:
+    assert _names("Bill Marsh", "Bill Kowalski", "Bill") == ["Bill Marsh", "Bill Kowalski", "Bill"]
+    assert _names("Anna", "Anna Marsh", "Anna Kowalski")[1:] == ["Anna Marsh", "Anna Kowalski"]
+    # a surname still goes to the full name it ends
+    assert _names("Lena Graham", "Graham Marsh", "Graham") == ["Lena Graham", "Graham Marsh", "Lena Graham"]
+
+
+def test_a_first_name_does_not_join_an_organisation_the_recognizer_calls_a_person() -> None:
+    assert _names("Marta Halvorsen Foundation", "Marta") == ["Marta Halvorsen Foundation", "Marta"]

@@ -4,6 +4,7 @@ follow a mention."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -12,6 +13,13 @@ from indexer.extract import lexicon as lx
 from indexer.extract.credits import Credits
 from indexer.extract.gender import name_gender, title_gender
 from indexer.extract.sources import split_title
+
+_NAME_WORD = re.compile(r"[A-Z][\w.'’-]*")
+
+
+def _looks_like_a_name(words: list[str]) -> bool:
+    """Capitalised words, the last no organisation's ("Hillary Clinton Foundation")."""
+    return all(_NAME_WORD.fullmatch(w) for w in words) and words[-1].lower() not in lx.ORG_NOUNS
 
 
 @dataclass
@@ -72,12 +80,28 @@ class People:
                 return p
         return None
 
+    def _by_first_name(self, name: str) -> Person | None:
+        """A lone name that is the first word of one full name and no surname ("Bernie" after "Bernie
+        Sanders", "Xi" after "Xi Jinping", whose family name comes first), and a full name whose
+        first word is the one person so far known by it alone ("Ivanka" in a headline, then "Ivanka
+        Trump"). Two full names with that first word leave it alone. Only for names of people as the
+        recognizer tags them, when they are added: a lookup of "EgyptAir" or "State Department" finds
+        no "EgyptAir Crash" or "State" by it."""
+        words = name.split()
+        if not _looks_like_a_name(words):
+            return None
+        full = [p for p in self.people if len(p.name.split()) > 1 and p.name.split()[0] == words[0]]
+        if len(words) == 1:
+            return full[0] if len(full) == 1 and _looks_like_a_name(full[0].name.split()) else None
+        lone = [p for p in self.people if p.name == words[0]]
+        return lone[0] if len(lone) == 1 and not full else None
+
     def _bearers(self, name: str) -> list[Person]:
         """The people a lone surname may mean: the one known by it alone, and those named in full with it."""
         return [p for p in self.people if p.name == name or name in p.name.split()[1:]]
 
     def add(self, name: str, title: str | None, pos: int, subject: bool, token: int = -1) -> Person:
-        person = self.find(name)
+        person = self.find(name) or self._by_first_name(name)
         if person is not None and _other_relative(person, name, title):
             person = None
         titled = _title_evidence(title)
