@@ -310,3 +310,41 @@ def test_a_first_name_two_people_share_stays_apart() -> None:
 
 def test_a_first_name_does_not_join_an_organisation_the_recognizer_calls_a_person() -> None:
     assert _names("Marta Halvorsen Foundation", "Marta") == ["Marta Halvorsen Foundation", "Marta"]
+
+
+def test_a_name_the_recognizer_calls_an_organisation_is_a_person_when_it_speaks(nlp: Any) -> None:
+    text = (
+        "Maryam Violet spoke at the rally on Monday.\n\n"
+        'Violet said the plan would fail. "It is a mistake," she said.'
+    )
+    doc = nlp(text)
+    assert {e.text: e.label_ for e in doc.ents}.get("Maryam Violet") == "ORG", "the case this test is about"
+    result = next(iter(Extractor().extract([Article("violet", text)])))
+    names = {a.text.strip('",'): a.speaker.name for a in result.attributions}
+    assert names == {"the plan would fail": "Maryam Violet", "It is a mistake": "Maryam Violet"}, names
+
+
+def test_a_surname_tagged_as_an_organisation_is_a_mention_for_the_pronoun_ranker(nlp: Any) -> None:
+    from indexer.extract.base import Paragraphs
+    from indexer.extract.pronouns import Context
+
+    text = "Lorna Vexley spoke at the rally on Monday.\n\nVexley said the plan would fail."
+    doc = nlp(text)
+    vexley = [t for t in doc if t.text == "Vexley"][1]
+    assert vexley.ent_type_ == "ORG", "the case this test is about"
+    ctx = Context.of(doc, collect_people(doc, find_credits(text)), Paragraphs(text), None)
+    assert [(m.start, m.person.name) for m in ctx.mentions] == [
+        (0, "Lorna Vexley"),
+        (vexley.idx, "Lorna Vexley"),
+    ]
+
+
+def test_a_role_and_outlet_before_a_name_tagged_as_an_organisation_still_name_the_person() -> None:
+    text = (
+        "Fox News host Sean Hannity said the race was over.\n\nMr. Hannity said he would vote.\n\n"
+        "Spokeswoman Haley Morris said the plan was sound. Ms. Morris said it would pass."
+    )
+    result = next(iter(Extractor().extract([Article("hosts", text)])))
+    names = {a.text.rstrip("."): (a.speaker.name, a.speaker.kind) for a in result.attributions}
+    assert names["the race was over"] == ("Sean Hannity", "person"), names
+    assert names["the plan was sound"] == ("Haley Morris", "person"), names

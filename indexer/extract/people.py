@@ -176,12 +176,20 @@ def collect_people(doc: Doc, credits: Credits) -> People:
         person = people.add(name, title, ent.start_char, ent.root.dep_ in ("nsubj", "nsubjpass"), ent.root.i)
         if ent.root.dep_ in ("nsubj", "nsubjpass"):
             _vote_gender(ent, person)
+    speaking = _speaking_surnames(doc)
     for tok in doc:
-        if _unrecognised_speaker(tok) and not credits.covers(tok.idx, tok.idx + len(tok)):
-            span = _with_left_titles(_name_of(tok))
+        if credits.covers(tok.idx, tok.idx + len(tok)):
+            continue
+        span = (
+            _with_left_titles(name_of(tok)) if _unrecognised_speaker(tok) else _mistagged_name(tok, speaking)
+        )
+        if span is not None:
             title, name = split_title(span, span)
             if name and name[0].isupper():
-                _vote_gender(span, people.add(name, title, span.start_char, True, tok.i))
+                subject = tok.dep_ in ("nsubj", "nsubjpass")
+                person = people.add(name, title, span.start_char, subject, tok.i)
+                if subject:
+                    _vote_gender(span, person)
     for person in people.people:
         if person.gender is None:
             person.gender = name_gender(person.name)
@@ -208,10 +216,62 @@ def _unrecognised_speaker(tok: Token) -> bool:
         or not tok.text[:1].isupper()
     ):
         return False
-    return tok.head.lemma_.lower() in lx.SPEECH_VERBS or name_gender(_name_of(tok).text) is not None
+    return tok.head.lemma_.lower() in lx.SPEECH_VERBS or name_gender(name_of(tok).text) is not None
 
 
-def _name_of(tok: Token) -> Span:
+_PERSONAL_TITLES = frozenset("mr mrs ms sen rep gov".split())
+
+
+def _speaking_surnames(doc: Doc) -> set[str]:
+    """Proper nouns that stand alone as the subject of a verb of speech ("Fiorina said") or after a
+    personal title ("Mrs. Fiorina"): the surnames of people, whatever the recognizer tagged them."""
+    out = set()
+    for tok in doc:
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        before = doc[tok.i - 1] if tok.i > 0 else None
+        titled = before is not None and before.text.rstrip(".").lower() in _PERSONAL_TITLES
+        speaks = (
+            tok.dep_ == "nsubj"
+            and tok.head.lemma_.lower() in lx.SPEECH_VERBS
+            and (before is None or before.dep_ not in ("compound", "flat"))
+            and not any(c.dep_ == "det" for c in tok.children)
+        )
+        if titled or speaks:
+            out.add(tok.text)
+    return out
+
+
+def _mistagged_name(tok: Token, speaking: set[str]) -> Span | None:
+    """ "Carly Fiorina" tagged as an organisation or not at all: a first name of clear gender and a
+    surname that the article has speak alone or with a title is a person, where no word of it is
+    tagged as one. A role put first is no part of the name ("Actress Amandla Stenberg"). A group of
+    people ("Nevada Democrats", NORP) and a name ending in an organisation's word are not."""
+    if tok.pos_ != "PROPN" or tok.dep_ in ("compound", "flat") or tok.text not in speaking:
+        return None
+    span = bare_name(tok)
+    ok = (
+        2 <= len(span) <= 3
+        and not any(t.ent_type_ in ("PERSON", "NORP") for t in span)
+        and _looks_like_a_name(span.text.split())
+        and name_gender(span.text) is not None
+    )
+    return span if ok else None
+
+
+_ROLE_WORDS = lx.TITLE_WORDS | lx.PERSON_NOUNS | lx.GROUP_NOUNS
+
+
+def bare_name(tok: Token) -> Span:
+    """`name_of` without a role put first ("Actress Amandla Stenberg", "Spokeswoman Haley Morris")."""
+    span = name_of(tok)
+    while len(span) > 1 and span[0].lower_ in _ROLE_WORDS:
+        span = span[1:]
+    return span
+
+
+def name_of(tok: Token) -> Span:
+    """The proper nouns that end at `tok`, its compounds before it."""
     lo = tok.i
     while lo > 0 and tok.doc[lo - 1].dep_ in ("compound", "flat") and tok.doc[lo - 1].pos_ == "PROPN":
         lo -= 1

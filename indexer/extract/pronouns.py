@@ -126,7 +126,8 @@ class Context:
 
 
 def _unrecognised_mentions(doc: Doc, people: People) -> list[PersonMention]:
-    """A named person's surname where the entity recognizer did not tag it ("Alder had warned")."""
+    """A named person's surname where the entity recognizer did not tag it ("Alder had warned") or
+    took it for something else ("Fiorina said", an organisation), unless it modifies a noun."""
     covered = {m.token for m in people.mentions}
     surnames: dict[str, Person | None] = {}  # None: two people share it
     for person in people.people:
@@ -135,7 +136,9 @@ def _unrecognised_mentions(doc: Doc, people: People) -> list[PersonMention]:
             surnames[words[-1]] = person if surnames.get(words[-1], person) is person else None
     out = []
     for tok in doc:
-        if tok.i in covered or tok.ent_type_ not in ("", "PERSON") or tok.pos_ != "PROPN":
+        if tok.i in covered or tok.pos_ != "PROPN":
+            continue
+        if tok.ent_type_ not in ("", "PERSON") and tok.dep_ in ("compound", "flat"):  # "Trump Tower"
             continue
         named = surnames.get(tok.text)
         if named is not None:

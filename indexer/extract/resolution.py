@@ -17,7 +17,7 @@ from indexer.extract.anonymity import describe_anonymity, reasons_elsewhere
 from indexer.extract.base import SUBJECT_DEPS, Candidate, Paragraphs
 from indexer.extract.credits import Credits
 from indexer.extract.cues import CueLexicon
-from indexer.extract.people import People, Person, collect_people
+from indexer.extract.people import People, Person, bare_name, collect_people
 from indexer.extract.pronouns import Context, PronounRanker, pronoun_candidates
 from indexer.extract.sources import Mention, classify, mention_tokens
 from indexer.extract.subjects import modal_name
@@ -103,7 +103,11 @@ def _resolve_one(
         mention.kind in ("organization", "unknown")
         and (_proper(mention.head) or _capitalised_noun(mention.head))
         and mention.name
-        and (known := people.find(re.sub(r"['’]s$", "", mention.name)))
+        and (
+            known := people.find(re.sub(r"['’]s$", "", mention.name))
+            # "Fox News host Sean Hannity", "an angry Hollande"; not an acronym ("a super PAC")
+            or (None if mention.head.text.isupper() else people.find(bare_name(mention.head).text))
+        )
     ):
         res.person = known  # the tagger called it an organisation, but the article names this person
         mention.kind = "person"
