@@ -178,12 +178,10 @@ def collect_people(doc: Doc, credits: Credits) -> People:
             _vote_gender(ent, person)
     speaking = _speaking_surnames(doc)
     for tok in doc:
-        if credits.covers(tok.idx, tok.idx + len(tok)):
-            continue
         span = (
             _with_left_titles(name_of(tok)) if _unrecognised_speaker(tok) else _mistagged_name(tok, speaking)
         )
-        if span is not None:
+        if span is not None and not credits.covers(tok.idx, tok.idx + len(tok)):
             title, name = split_title(span, span)
             if name and name[0].isupper():
                 subject = tok.dep_ in ("nsubj", "nsubjpass")
