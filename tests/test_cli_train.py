@@ -41,11 +41,12 @@ def test_train_writes_a_model_that_extract_uses_and_retraining_gives_the_same_mo
 ) -> None:
     report = train(small_split, tmp_path / "a", tmp_path / "cache")
     assert report["cross_validation"]["gold"] > 100  # type: ignore[index]
-    for name in ("bundle.json", "cues.json", "attribution.lgb", "speaker.lgb", "first_names.json"):
+    models = ["attribution.lgb", "attribution.1.lgb", "attribution.2.lgb", "speaker.lgb"]  # 3 seeds, 1
+    for name in ("bundle.json", "cues.json", "first_names.json", *models):
         assert (tmp_path / "a" / name).stat().st_size > 0, name
     cv = tmp_path / "cv.jsonl"
     train(small_split, tmp_path / "b", tmp_path / "cache", "--cv-predictions", str(cv))
-    for name in ("cues.json", "attribution.lgb", "speaker.lgb"):
+    for name in ("cues.json", *models):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     # the written cross-validated predictions score as the report says
     assert score(load_gold(small_split), read_predictions(cv)) == report["cross_validation"]

@@ -27,6 +27,7 @@ from indexer.extract import lexicon as lx
 from indexer.extract.base import Candidate
 from indexer.extract.candidates import ArticleParts
 from indexer.extract.cues import CueLexicon
+from indexer.extract.ensemble import SeedEnsemble
 from indexer.extract.features import Columns, Row, attribution_rows, speaker_rows
 from indexer.extract.modeldir import MODEL_DIR
 from indexer.extract.pronouns import PronounRanker
@@ -133,7 +134,7 @@ class LearnedChoice:
         pronouns: PronounRanker | None = None,
     ) -> None:
         self.lexicon = lexicon
-        self.attribution = attribution  # lightgbm.Booster
+        self.attribution = attribution  # a SeedEnsemble of lightgbm.Booster (anything with `predict`)
         self.speaker = speaker
         self.attribution_columns = attribution_columns
         self.speaker_columns = speaker_columns
@@ -151,8 +152,8 @@ class LearnedChoice:
         try:
             bundle = json.loads((folder / "bundle.json").read_text(encoding="utf-8"))
             lexicon = CueLexicon.from_json(json.loads((folder / "cues.json").read_text(encoding="utf-8")))
-            attribution = lightgbm.Booster(model_file=str(folder / "attribution.lgb"))
-            speaker = lightgbm.Booster(model_file=str(folder / "speaker.lgb"))
+            attribution = SeedEnsemble.load(folder, "attribution", lightgbm)
+            speaker = SeedEnsemble.load(folder, "speaker", lightgbm)
             pronouns = None
             if (folder / "pronoun.lgb").exists():
                 booster = lightgbm.Booster(model_file=str(folder / "pronoun.lgb"))
