@@ -1,6 +1,6 @@
-"""The people an article names: one `Person` per name (a lone surname joins the full name it ends),
-each mention with its place and role, and a gender from titles, the first name or the pronouns that
-follow a mention."""
+"""The people an article names: one `Person` per name (a lone surname joins the full name it ends, a
+lone first name the one full name it begins), each mention with its place and role, and a gender
+from titles, the first name or the pronouns that follow a mention."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from indexer.extract.gender import name_gender, title_gender
 from indexer.extract.sources import split_title
 
 _NAME_WORD = re.compile(r"[A-Z][\w.'’-]*")
+_ROLE_WORDS = lx.TITLE_WORDS | lx.PERSON_NOUNS | lx.GROUP_NOUNS  # "Spokeswoman Haley Morris"
+_PERSONAL_TITLES = frozenset("mr mrs ms sen rep gov".split())
 
 
 def _looks_like_a_name(words: list[str]) -> bool:
@@ -217,9 +219,6 @@ def _unrecognised_speaker(tok: Token) -> bool:
     return tok.head.lemma_.lower() in lx.SPEECH_VERBS or name_gender(name_of(tok).text) is not None
 
 
-_PERSONAL_TITLES = frozenset("mr mrs ms sen rep gov".split())
-
-
 def _speaking_surnames(doc: Doc) -> set[str]:
     """Proper nouns that stand alone as the subject of a verb of speech ("Fiorina said") or after a
     personal title ("Mrs. Fiorina"): the surnames of people, whatever the recognizer tagged them."""
@@ -255,9 +254,6 @@ def _mistagged_name(tok: Token, speaking: set[str]) -> Span | None:
         and name_gender(span.text) is not None
     )
     return span if ok else None
-
-
-_ROLE_WORDS = lx.TITLE_WORDS | lx.PERSON_NOUNS | lx.GROUP_NOUNS
 
 
 def bare_name(tok: Token) -> Span:
