@@ -111,10 +111,12 @@ def _in_cue_clause(st: _State, q: QuoteSpan) -> Candidate | None:
         best.confidence = max(best.confidence, 0.75)
         return best
     sibling = st.by_cue.get(best.cue_token.i) if best.cue_token is not None else None
-    joined = sibling if sibling is not None and sibling is not best and sibling.kind == "direct" else best
+    if sibling is best or (sibling is not None and sibling.kind != "direct"):
+        sibling = None  # only a direct quote that took a copy of the cue takes this one as a piece
+    joined = sibling or best
     if joined.kind == "direct" and (_report_between(st, joined, q) or _adding_between(st, joined, q)):
         return None  # "“A,” she told the crowd, then referred to his slogan. “B.”": B is no piece of A
-    if sibling is not None and sibling is not best and sibling.kind == "direct":
+    if sibling is not None:
         # "“A,” she wrote, “B.”" where A took a copy of the cue: one statement in two pieces
         _add_piece(sibling, q)
         st.result.remove(best)
