@@ -93,18 +93,26 @@ class Mention:
         return self.head.tag_ in ("NNS", "NNPS") or (self.pronoun in lx.GROUP_PRONOUNS)
 
 
-_MENTIONS: weakref.WeakKeyDictionary[Doc, dict[int, tuple[int, int]]] = weakref.WeakKeyDictionary()
+_MENTIONS: weakref.WeakKeyDictionary[Doc, dict[int, tuple[int, int, int, int]]] = weakref.WeakKeyDictionary()
 
 
-def mention_tokens(head: Token) -> Span:
-    """The noun phrase of a source: the head and its modifiers, without clauses, appositions or lists.
+def mention_bounds(head: Token) -> tuple[int, int, int, int]:
+    """`mention_tokens` as numbers: its first token, the token after it, its start and end characters.
     Remembered per Doc (the speaker candidates of each attribution ask again for the same heads)."""
     doc = head.doc
     known = _MENTIONS.setdefault(doc, {})
     bounds = known.get(head.i)
     if bounds is None:
-        bounds = known[head.i] = _mention_bounds(head)
-    return doc[bounds[0] : bounds[1]]
+        lo, hi = _mention_bounds(head)
+        last = doc[hi - 1]
+        bounds = known[head.i] = (lo, hi, doc[lo].idx, last.idx + len(last.text))
+    return bounds
+
+
+def mention_tokens(head: Token) -> Span:
+    """The noun phrase of a source: the head and its modifiers, without clauses, appositions or lists."""
+    lo, hi, _, _ = mention_bounds(head)
+    return head.doc[lo:hi]
 
 
 def _mention_bounds(head: Token) -> tuple[int, int]:

@@ -7,13 +7,14 @@ attribution join them. The learned choice (`choice.py`) ranks them.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
 from indexer.extract.base import Candidate
 from indexer.extract.candidates import ArticleParts
-from indexer.extract.sources import mention_tokens
+from indexer.extract.sources import mention_bounds, mention_tokens
 
 _NAMEABLE = ("PERSON", "ORG", "NORP", "GPE")
 _NOT_SOURCES = frozenset({"DATE", "TIME", "ORDINAL", "CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
@@ -65,19 +66,19 @@ def _counted_subject(tok: Token) -> bool:
     return tok.dep_ in ("nsubj", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX")
 
 
-def _window(doc: Doc, cand: Candidate, anchor: Token) -> tuple[int, int]:
+def _window(doc: Doc, parts: ArticleParts, cand: Candidate, anchor: Token) -> tuple[int, int]:
     """Token range: from the sentence before the first sentence of cue and content to the end of the
     last one."""
-    lo = anchor.sent.start
-    hi = anchor.sent.end
+    sentence = parts.tokens.sentence_bounds
+    lo, hi = sentence(anchor.i)
     first = doc.char_span(cand.start, min(cand.end, cand.start + 1), alignment_mode="expand")
     if first is not None and len(first):
-        lo = min(lo, first[0].sent.start)
+        lo = min(lo, sentence(first.start)[0])
     last = doc.char_span(max(cand.start, cand.end - 1), cand.end, alignment_mode="expand")
     if last is not None and len(last):
-        hi = max(hi, last[-1].sent.end)
+        hi = max(hi, sentence(last.end - 1)[1])
     if lo > 0:
-        lo = doc[lo - 1].sent.start
+        lo = sentence(lo - 1)[0]
     return lo, hi
 
 
@@ -101,6 +102,35 @@ def _in_own_quote(inside: bytearray, words: list[tuple[int, int]], start: int, e
     return inside[start] == 1 and any(a <= start and end <= b for a, b in words)
 
 
+# per Doc: for each token, the head of the phrase it may name a speaker in (-1 for none) and that
+# head's paragraph; attributions' windows overlap, so the table is made once per article
+_HEADS: weakref.WeakKeyDictionary[Doc, tuple[list[int], list[int]]] = weakref.WeakKeyDictionary()
+
+
+def _head_table(doc: Doc, parts: ArticleParts) -> tuple[list[int], list[int]]:
+    table = _HEADS.get(doc)
+    if table is not None:
+        return table
+    heads = [-1] * len(doc)
+    paragraph = [-1] * len(doc)
+    for tok in doc:
+        if tok.is_space:
+            continue
+        if tok.ent_type_ in _NOT_SOURCES or tok.like_num:
+            if _counted_subject(tok) and tok.ent_type_ not in _NOT_SPEAKING:
+                heads[tok.i] = tok.i  # "42% say", "Six in 10 said": the share of those polled speaks
+                paragraph[tok.i] = -2  # in any paragraph of the window
+            continue
+        if tok.is_punct:
+            continue
+        if tok.pos_ in ("PROPN", "NOUN", "PRON") or tok.ent_type_ in _NAMEABLE:
+            head = _phrase_head(tok)
+            heads[tok.i] = head.i
+            paragraph[tok.i] = parts.paragraphs.index(head.idx)
+    table = _HEADS[doc] = (heads, paragraph)
+    return table
+
+
 def speaker_candidates(
     doc: Doc, parts: ArticleParts, cand: Candidate, previous: SpeakerCandidate | None
 ) -> list[SpeakerCandidate]:
@@ -112,21 +142,14 @@ def speaker_candidates(
         first = doc.char_span(cand.start, min(cand.end, cand.start + 1), alignment_mode="expand")
         anchor = first[0] if first is not None and len(first) else doc[0]
     paragraph = parts.paragraphs.index(anchor.idx)
-    lo, hi = _window(doc, cand, anchor)
-    heads: dict[int, Token] = {}
-    for tok in doc[lo:hi]:
-        if tok.is_space:
-            continue
-        if tok.ent_type_ in _NOT_SOURCES or tok.like_num:
-            if _counted_subject(tok) and tok.ent_type_ not in _NOT_SPEAKING:
-                heads[tok.i] = tok  # "42% say", "Six in 10 said": the share of those polled speaks
-            continue
-        if tok.is_punct:
-            continue
-        if tok.pos_ in ("PROPN", "NOUN", "PRON") or tok.ent_type_ in _NAMEABLE:
-            head = _phrase_head(tok)
-            if paragraph - 1 <= parts.paragraphs.index(head.idx) <= paragraph:
-                heads[head.i] = head
+    lo, hi = _window(doc, parts, cand, anchor)
+    head_of, head_paragraph = _head_table(doc, parts)
+    found: dict[int, None] = {}
+    for i in range(lo, hi):
+        h = head_of[i]
+        if h >= 0 and (head_paragraph[i] == -2 or paragraph - 1 <= head_paragraph[i] <= paragraph):
+            found[h] = None
+    heads: dict[int, Token] = {h: doc[h] for h in found}
     pick = cand.speaker
     if pick is not None:
         heads[pick.i] = pick
@@ -137,25 +160,25 @@ def speaker_candidates(
     cue = cand.cue_token
     words = cand.fragments or [(cand.start, cand.end)]
     for tok in ordered:
-        mention = mention_tokens(tok)
+        first_token, end_token, start_char, end_char = mention_bounds(tok)
         rule_pick = pick is not None and tok.i == pick.i
-        if _in_own_quote(parts.inside, words, mention.start_char, mention.end_char):
+        if _in_own_quote(parts.inside, words, start_char, end_char):
             continue
         if (
             not rule_pick
             and cue is not None
-            and mention.start <= cue.i < mention.end
-            and mention.start_char < cand.end
-            and cand.start < mention.end_char
+            and first_token <= cue.i < end_token
+            and start_char < cand.end
+            and cand.start < end_char
         ):
             continue  # a phrase holding both the cue and the content: "the chorus of calls for expulsion"
         out.append(
             SpeakerCandidate(
-                mention.start_char,
-                mention.end_char,
+                start_char,
+                end_char,
                 tok,
-                mention.start,
-                mention.end - 1,
+                first_token,
+                end_token - 1,
                 origin="rule" if rule_pick else "phrase",
                 rule_pick=rule_pick,
             )
