@@ -349,3 +349,49 @@ def test_a_role_and_outlet_before_a_name_tagged_as_an_organisation_still_name_th
     names = {a.text.rstrip("."): (a.speaker.name, a.speaker.kind) for a in result.attributions}
     assert names["the race was over"] == ("Sean Hannity", "person"), names
     assert names["the plan was sound"] == ("Haley Morris", "person"), names
+
+
+# Two people called "candidate": the one the article followed last is "the candidate".
+RIVALS = (
+    "Republican candidate Ana Ruiz debated Democratic candidate Tom Brandt on Monday in Des Moines.\n\n"
+    "{speaker} told supporters after the debate that taxes were too high.\n\n"
+    '"We are going to win Iowa," the {noun} said.'
+)
+
+
+@pytest.mark.parametrize(("speaker", "name"), [("Ruiz", "Ana Ruiz"), ("Brandt", "Tom Brandt")])
+def test_a_description_two_people_were_called_goes_to_the_one_ranked_first(speaker: str, name: str) -> None:
+    text = RIVALS.format(speaker=speaker, noun="candidate")
+    result = next(iter(Extractor().extract([Article("rivals", text)])))
+    said = next(a for a in result.attributions if "win Iowa" in a.text)
+    assert said.speaker.name == name and said.speaker.kind == "person", said.speaker
+
+
+@pytest.mark.parametrize("noun", ["man", "next candidate"])
+def test_a_description_no_one_was_called_stays_unnamed(noun: str) -> None:
+    """ "the man": no one was called a man; "the next candidate" is someone else than the candidates."""
+    text = RIVALS.format(speaker="Ruiz", noun=noun)
+    result = next(iter(Extractor().extract([Article("rivals", text)])))
+    said = next(a for a in result.attributions if "win Iowa" in a.text)
+    assert said.speaker.name == noun, said.speaker
+
+
+def test_a_title_before_a_surname_two_people_share_is_no_ones() -> None:
+    """ "President Bush" with Jeb Bush and George W. Bush in the article: "the president" is not Jeb."""
+    text = (
+        "Jeb Bush campaigned in Columbia on Monday with his brother, George W. Bush. President Bush was "
+        "popular in the state, Jeb Bush said.\n\n"
+        '"Labels are for soup cans," the president told the crowd.'
+    )
+    result = next(iter(Extractor().extract([Article("bush", text)])))
+    said = next(a for a in result.attributions if "soup cans" in a.text)
+    assert said.speaker.name != "Jeb Bush", said.speaker
+
+
+def test_a_headline_verb_the_recognizer_joins_to_a_name_is_not_part_of_it(nlp: Any) -> None:
+    """ "Obama Says Museum Will ...": the recognizer tags "Ode Says" in a headline as one person."""
+    text = "Ode Says Ferry Will Run\n\nLena Ode said on Monday that the ferry would keep running."
+    doc = nlp(text)
+    assert any(e.text == "Ode Says" and e.label_ == "PERSON" for e in doc.ents), "the case this test is about"
+    names = [p.name for p in collect_people(doc, find_credits(text)).people]
+    assert "Ode Says" not in names and "Ode" in names, names

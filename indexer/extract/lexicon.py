@@ -215,3 +215,19 @@ DISCLOSURE_VERBS = frozenset(
 
 # surnames that are also modal verbs ("May told reporters", "George Will urged")
 MODAL_NAMES = frozenset({"Will", "May", "Might", "Can", "Shall", "Must"})
+
+
+# Person nouns that say the person's gender ("the businesswoman said"), for ranking who a description
+# names among the people of that gender.
+GENDERED_NOUNS = {
+    **dict.fromkeys(
+        """man businessman actor father son boy husband king gentleman brother congressman chairman
+        spokesman nephew uncle grandfather""".split(),
+        "m",
+    ),
+    **dict.fromkeys(
+        """woman businesswoman actress mother daughter girl wife queen lady congresswoman chairwoman
+        spokeswoman sister niece aunt grandmother""".split(),
+        "f",
+    ),
+}

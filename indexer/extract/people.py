@@ -172,6 +172,8 @@ def collect_people(doc: Doc, credits: Credits) -> People:
             continue
         if ent.root.dep_ == "poss" and len(ent) == 1 and ent.root.tag_ == "NNP" and ent.text.isupper():
             continue
+        if len(ent) > 1 and _headline_verb(ent[-1]):
+            ent = ent[:-1]  # a headline's "Obama Says Museum Will ...": the recognizer took the verb in
         title, name = split_title(ent, _with_left_titles(ent))
         if not name or not name[0].isupper():
             continue
@@ -199,6 +201,14 @@ def collect_people(doc: Doc, credits: Credits) -> People:
                 person.gender = "m" if m > f else "f"
     people.mentions.sort(key=lambda m: m.start)
     return people
+
+
+def _headline_verb(tok: Token) -> bool:
+    """A capitalised verb of saying in the third person ("Says", "Warns", "Pushes")."""
+    low = tok.lower_
+    if not tok.text[:1].isupper() or not low.endswith("s"):
+        return False
+    return low[:-1] in lx.SPEECH_VERBS or (low.endswith("es") and low[:-2] in lx.SPEECH_VERBS)
 
 
 _NOT_PEOPLE = frozenset(

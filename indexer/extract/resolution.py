@@ -8,6 +8,7 @@ next paragraphs name ("a 45-year-old housewife" ... "said Narges") to that name.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
@@ -17,6 +18,7 @@ from indexer.extract.anonymity import describe_anonymity, reasons_elsewhere
 from indexer.extract.base import SUBJECT_DEPS, Candidate, Paragraphs
 from indexer.extract.credits import Credits
 from indexer.extract.cues import CueLexicon
+from indexer.extract.features import Row
 from indexer.extract.people import People, Person, bare_name, collect_people
 from indexer.extract.pronouns import Context, PronounRanker, pronoun_candidates
 from indexer.extract.sources import Mention, classify, mention_tokens
@@ -54,6 +56,8 @@ def resolve(
         resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras, ranker, context))
     _name_descriptions(resolved, candidates, paras)
     _name_offices(doc, resolved, people, paras)
+    if ranker is not None and context is not None:
+        _rank_descriptions(doc, resolved, people, paras, ranker, context)
     speakers = [_speaker(r, article_id) for r in resolved]
     reasons_elsewhere(doc, [r.mention for r in resolved], speakers)
     described = [describe_anonymity(sp, _description(r)) for sp, r in zip(speakers, resolved, strict=True)]
@@ -439,7 +443,7 @@ def _name_descriptions(resolved: list[Resolved], candidates: list[Candidate], pa
 
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "ROOT"})
-_ABBREVIATIONS = {
+TITLE_ABBREVIATIONS = {
     "sen": "senator",
     "gov": "governor",
     "rep": "representative",
@@ -474,7 +478,7 @@ def _words_before(doc: Doc, tok: Token) -> list[Token]:
     return before
 
 
-def _role_words(doc: Doc, people: People) -> dict[int, list[tuple[int, set[str]]]]:
+def role_words(doc: Doc, people: People) -> dict[int, list[tuple[int, set[str]]]]:
     """What the article calls each person beside a name (id(person) -> lemma sets, each with the index
     of the noun it came from or -1): the words just before it ("Republican presidential candidate Ana
     Ruiz", "former Sen. Ana Ruiz") and its appositions ("Ana Ruiz, the party's nominee"). An
@@ -488,13 +492,16 @@ def _role_words(doc: Doc, people: People) -> dict[int, list[tuple[int, set[str]]
         for t in toks:
             if t.pos_ in ("NOUN", "PROPN", "ADJ") or t.lower_ in ("former", "vice"):
                 low = t.lemma_.lower().rstrip(".")
-                bag.add(_ABBREVIATIONS.get(low, low))
+                bag.add(TITLE_ABBREVIATIONS.get(low, low))
         words.setdefault(id(person), []).append((source, bag))
 
+    surnames = Counter(p.name.split()[-1] for p in people.people if len(p.name.split()) > 1)
     for m in people.mentions:
         if m.token < 0:
             continue
         tok = doc[m.token]
+        if surnames[tok.text] > 1 and not (tok.i > 0 and doc[tok.i - 1].ent_type_ == "PERSON"):
+            continue  # "President Bush" with Jeb Bush and George W. Bush in the article: whose title?
         add(m.person, _words_before(doc, tok))
         first = tok
         while first.dep_ == "conj" and first.head.i != first.i:
@@ -530,7 +537,7 @@ def _name_offices(doc: Doc, resolved: list[Resolved], people: People, paras: Par
         lemma = head.lemma_.lower()
         wanted = {lemma} | {c.lemma_.lower() for c in mods}
         if roles is None:
-            roles = _role_words(doc, people)
+            roles = role_words(doc, people)
         before = {id(x.person): x.person for x in people.mentions if x.start < m.start}
         called = {
             key: {w for source, bag in roles.get(key, []) if source != head.i for w in bag} for key in before
@@ -550,6 +557,60 @@ def _name_offices(doc: Doc, resolved: list[Resolved], people: People, paras: Par
             ]
         if len(fits) == 1 and (sole or _seen_lately(fits[0], m.start, people, paras)):
             r.person = fits[0]
+            m.anonymous = False
+
+
+# Words that make a description another holder of the office than the person called by it: "the next
+# president", "the former governor" (unless the article called the person a former governor too).
+_OTHER_HOLDER = frozenset({"next", "future", "former", "previous", "late", "incoming", "outgoing"})
+_PARTIES = frozenset({"democratic", "republican", "democrat", "gop", "libertarian"})
+
+
+def _rank_descriptions(
+    doc: Doc,
+    resolved: list[Resolved],
+    people: People,
+    paras: Paragraphs,
+    ranker: PronounRanker,
+    context: Context,
+) -> None:
+    """ "the candidate said", still unnamed after `_name_offices`: the person the pronoun ranker puts
+    first, as if the description were "he" or "she" (of the noun's gender, when it has one), when the
+    article has called that person by the description's noun before ("Republican candidate Ana Ruiz",
+    "Ana Ruiz, the party's candidate") and lately, as `_name_offices` asks. The ranker alone names the
+    wrong person too often: "the man", "the official" are mostly someone the article never names."""
+    roles: dict[int, list[tuple[int, set[str]]]] | None = None
+    for r in resolved:
+        m = r.mention
+        if m is None or r.person is not None or m.pronoun is not None or not _definite_person(m):
+            continue
+        if m.name and m.head.lower_ not in m.name.lower():
+            continue  # "the Democratic candidate Hillary Clinton" names her itself
+        head = m.head
+        lemma = head.lemma_.lower()
+        gender = lx.GENDERED_NOUNS.get(lemma)
+        options: dict[int, tuple[Person, Row]] = {}
+        for g in (gender,) if gender is not None else ("m", "f"):
+            for person, row in pronoun_candidates(context, head, g):
+                if id(person) not in options or person.gender == g:
+                    options[id(person)] = (person, row)
+        top = ranker.choose(list(options.values()))
+        if top is None:
+            continue
+        if roles is None:
+            roles = role_words(doc, people)
+        called = {w for source, bag in roles.get(id(top), []) if source != head.i for w in bag}
+        mods = [c for c in head.children if c.dep_ in ("amod", "compound") and c.i < head.i]
+        other_holder = {c.lower_ for c in mods} & _OTHER_HOLDER
+        # a place or a nationality is said of the person ("Kentucky Sen. Ray Pell" is no Florida
+        # senator, and with two senators one may be); a party may go unsaid
+        places = {c.lemma_.lower() for c in mods if c.ent_type_ in ("GPE", "LOC", "NORP")} - _PARTIES
+        if (
+            TITLE_ABBREVIATIONS.get(lemma, lemma) in called
+            and (other_holder | places) <= called
+            and (lemma in lx.SOLE_OFFICES or _seen_lately(top, m.start, people, paras))
+        ):
+            r.person = top
             m.anonymous = False
 
 
