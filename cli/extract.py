@@ -88,13 +88,23 @@ def extract(
 
 
 def evaluate(
-    pred: Annotated[Path, typer.Option(help="Predictions written by `quotes extract`.")],
+    pred: Annotated[Path | None, typer.Option(help="Predictions written by `quotes extract`.")] = None,
     gold: Annotated[
         Path | None, typer.Option(help="Folder with text/ and attributions/ (brat standoff).")
     ] = None,
     referents: Annotated[
-        Path | None, typer.Option(help="Labelled pronoun sources: score the names they resolve to.")
+        Path | None,
+        typer.Option(help="Labelled sources (pronouns, descriptions): score the names they resolve to."),
     ] = None,
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --referents and no --pred: the folder with the labels' articles (text/); each label "
+            "is resolved in its article, whether or not extraction makes it a source."
+        ),
+    ] = None,
+    model: Model = DEFAULT_MODEL,
+    model_dir: ModelDir = None,
 ) -> None:
     """Score predictions against brat standoff gold (PolNeAR) and print the figures as JSON.
 
@@ -109,8 +119,23 @@ def evaluate(
         score_referents,
     )
 
+    if articles is not None:
+        if referents is None or pred is not None or gold is not None:
+            raise fail("--articles goes with --referents alone (no --pred, no --gold)", 2)
+        from indexer.extract.engine import ModelNotFound, load_pipeline
+        from indexer.training.referents import resolution_accuracy
+
+        try:
+            nlp = load_pipeline(model, model_dir)
+            figures = resolution_accuracy(nlp, articles, load_referents(referents))
+        except (EvaluationError, OSError, ModelNotFound) as exc:
+            raise fail(str(exc), 2) from exc
+        typer.echo(json.dumps({k: v for k, v in figures.items() if k != "misses"}))
+        return
+    if pred is None:
+        raise fail("give --pred (predictions of `quotes extract`), or --referents with --articles", 2)
     if gold is None and referents is None:
-        raise fail("give --gold (a PolNeAR-format folder) or --referents (pronoun labels), or both", 2)
+        raise fail("give --gold (a PolNeAR-format folder) or --referents (labelled sources), or both", 2)
     try:
         predictions = read_predictions(pred)
         if gold is not None:

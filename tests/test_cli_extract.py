@@ -361,5 +361,54 @@ def test_evaluate_without_gold_or_referents_is_a_one_line_error(tmp_path: Path) 
     result = invoke("evaluate", "--pred", str(tmp_path / "pred.jsonl"))  # refused before reading it
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "error: give --gold (a PolNeAR-format folder) or --referents (pronoun labels), or both"
+        "error: give --gold (a PolNeAR-format folder) or --referents (labelled sources), or both"
+    ]
+
+
+def test_evaluate_resolves_labelled_sources_in_their_articles(tmp_path: Path) -> None:
+    """--articles: each label is resolved in its article, a source of the extraction or not."""
+    (tmp_path / "text").mkdir()
+    text = (
+        "Republican candidate Ana Ruiz debated Democratic candidate Tom Brandt on Monday.\n\n"
+        "Ruiz told supporters after the debate that taxes were too high.\n\n"
+        '"We are going to win Iowa," the candidate said. She left at noon.'
+    )
+    (tmp_path / "text" / "a.txt").write_text(text, encoding="utf-8")
+    labels = [
+        {
+            "article_id": "a",
+            "start": text.index("the candidate said"),
+            "end": text.index(" said. She"),
+            "mention": "candidate",
+            "referent": "Ana Ruiz",
+            "surname": "Ruiz",
+        },
+        {
+            "article_id": "a",
+            "start": text.index("She left"),
+            "end": text.index(" left at"),
+            "mention": "she",
+            "referent": "Ana Ruiz",
+            "surname": "Ruiz",
+        },
+    ]
+    (tmp_path / "labels.json").write_text(json.dumps({"labels": labels}), encoding="utf-8")
+    result = invoke("evaluate", "--referents", str(tmp_path / "labels.json"), "--articles", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "labels": 2,
+        "right": 2,
+        "accuracy": 1.0,
+        "resolved": 2,
+        "precision_of_resolved": 1.0,
+    }
+
+
+def test_evaluate_articles_with_predictions_is_a_one_line_error(tmp_path: Path) -> None:
+    result = invoke(
+        "evaluate", "--referents", "x.json", "--articles", str(tmp_path), "--pred", str(tmp_path / "p.jsonl")
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: --articles goes with --referents alone (no --pred, no --gold)"
     ]
