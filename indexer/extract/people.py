@@ -172,8 +172,7 @@ def collect_people(doc: Doc, credits: Credits) -> People:
             continue
         if ent.root.dep_ == "poss" and len(ent) == 1 and ent.root.tag_ == "NNP" and ent.text.isupper():
             continue
-        if len(ent) > 1 and _headline_verb(ent[-1]):
-            ent = ent[:-1]  # a headline's "Obama Says Museum Will ...": the recognizer took the verb in
+        ent = _without_headline_words(ent)
         title, name = split_title(ent, _with_left_titles(ent))
         if not name or not name[0].isupper():
             continue
@@ -201,6 +200,24 @@ def collect_people(doc: Doc, credits: Credits) -> People:
                 person.gender = "m" if m > f else "f"
     people.mentions.sort(key=lambda m: m.start)
     return people
+
+
+def _without_headline_words(ent: Span) -> Span:
+    """A name the recognizer ran into the words of a title-case headline or a byline around it: "Ted Cruz
+    Refuses", "Marco Rubio Responds To Question", "Trump May Not Have Suggested", "Follow Jeff Poor". The
+    name ends before its first verb or particle (or an auxiliary with a verb after it: "George Will"
+    stays) and starts after a verb or an article put first."""
+    while len(ent) > 1 and ent[0].pos_ in ("VERB", "DET"):
+        ent = ent[1:]
+    for k in range(1, len(ent)):
+        tok = ent[k]
+        verb = tok.pos_ == "VERB" or (tok.pos_ == "PART" and tok.is_alpha) or _headline_verb(tok)
+        if verb or (tok.pos_ == "AUX" and k + 1 < len(ent) and ent[k + 1].pos_ in ("VERB", "AUX", "PART")):
+            ent = ent[:k]
+            while len(ent) > 1 and ent[-1].is_punct:  # "Robert Barr - won"
+                ent = ent[:-1]
+            break
+    return ent
 
 
 def _headline_verb(tok: Token) -> bool:
