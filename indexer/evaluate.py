@@ -248,7 +248,7 @@ def score_referents(labels: list[Referent], predictions: Iterable[dict[str, Any]
         if x.surname and found:
             attempted += 1
             right += is_right
-        if any(_names_someone(s) for s in found):
+        if any(names_someone(s.get("name"), s.get("mention")) for s in found):
             resolved += 1  # a name beyond the mention's own words; wrong when the label names no one
             resolved_right += is_right
     return {
@@ -262,7 +262,6 @@ def score_referents(labels: list[Referent], predictions: Iterable[dict[str, Any]
     }
 
 
-def _names_someone(speaker: dict[str, Any]) -> bool:
+def names_someone(name: str | None, mention: str | None) -> bool:
     """The speaker was resolved to a name that is more than its own mention ("the senator" -> a name)."""
-    name = speaker.get("name") or ""
-    return bool(name) and name.lower() not in (speaker.get("mention") or "").lower()
+    return bool(name) and str(name).lower() not in (mention or "").lower()

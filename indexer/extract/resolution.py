@@ -55,9 +55,10 @@ def resolve(
     for cand in candidates:
         resolved.append(_resolve_one(doc, cand, candidates, resolved, people, paras, ranker, context))
     _name_descriptions(resolved, candidates, paras)
-    _name_offices(doc, resolved, people, paras)
+    roles = _Roles(doc, people)
+    _name_offices(doc, resolved, people, paras, roles)
     if ranker is not None and context is not None:
-        _rank_descriptions(doc, resolved, people, paras, ranker, context)
+        _rank_descriptions(resolved, people, paras, ranker, context, roles)
     speakers = [_speaker(r, article_id) for r in resolved]
     reasons_elsewhere(doc, [r.mention for r in resolved], speakers)
     described = [describe_anonymity(sp, _description(r)) for sp, r in zip(speakers, resolved, strict=True)]
@@ -520,13 +521,28 @@ def role_words(doc: Doc, people: People) -> dict[int, list[tuple[int, set[str]]]
     return words
 
 
-def _name_offices(doc: Doc, resolved: list[Resolved], people: People, paras: Paragraphs) -> None:
+class _Roles:
+    """`role_words` of an article, made the first time a description asks (most articles have none)."""
+
+    def __init__(self, doc: Doc, people: People) -> None:
+        self.doc, self.people = doc, people
+        self._words: dict[int, list[tuple[int, set[str]]]] | None = None
+
+    def called(self, person: Person, description: Token) -> set[str]:
+        """What the article called `person`, apart from an apposition that is `description` itself."""
+        if self._words is None:
+            self._words = role_words(self.doc, self.people)
+        return {w for source, bag in self._words.get(id(person), []) if source != description.i for w in bag}
+
+
+def _name_offices(
+    doc: Doc, resolved: list[Resolved], people: People, paras: Paragraphs, roles: _Roles
+) -> None:
     """ "the Republican presidential candidate said" after "Republican presidential candidate Ana
     Ruiz": the description is Ana Ruiz, when she is the one person named before it whom the article
     has called by the description's noun and all its modifiers (a place among them may go unsaid).
     No one fits: the description stays unnamed (guessing the person the text is about names the wrong
     one about half the time)."""
-    roles: dict[int, list[tuple[int, set[str]]]] | None = None
     elsewhere: set[str] | None = None
     for r in resolved:
         m = r.mention
@@ -536,12 +552,8 @@ def _name_offices(doc: Doc, resolved: list[Resolved], people: People, paras: Par
         mods = [c for c in head.children if c.dep_ in ("amod", "compound") and c.i < head.i]
         lemma = head.lemma_.lower()
         wanted = {lemma} | {c.lemma_.lower() for c in mods}
-        if roles is None:
-            roles = role_words(doc, people)
         before = {id(x.person): x.person for x in people.mentions if x.start < m.start}
-        called = {
-            key: {w for source, bag in roles.get(key, []) if source != head.i for w in bag} for key in before
-        }
+        called = {key: roles.called(person, head) for key, person in before.items()}
         fits = [p for key, p in before.items() if wanted <= called[key]]
         sole = lemma in lx.SOLE_OFFICES
         places = {c.lemma_.lower() for c in mods if c.ent_type_ in ("GPE", "LOC")}
@@ -567,19 +579,18 @@ _PARTIES = frozenset({"democratic", "republican", "democrat", "gop", "libertaria
 
 
 def _rank_descriptions(
-    doc: Doc,
     resolved: list[Resolved],
     people: People,
     paras: Paragraphs,
     ranker: PronounRanker,
     context: Context,
+    roles: _Roles,
 ) -> None:
     """ "the candidate said", still unnamed after `_name_offices`: the person the pronoun ranker puts
     first, as if the description were "he" or "she" (of the noun's gender, when it has one), when the
     article has called that person by the description's noun before ("Republican candidate Ana Ruiz",
     "Ana Ruiz, the party's candidate") and lately, as `_name_offices` asks. The ranker alone names the
     wrong person too often: "the man", "the official" are mostly someone the article never names."""
-    roles: dict[int, list[tuple[int, set[str]]]] | None = None
     for r in resolved:
         m = r.mention
         if m is None or r.person is not None or m.pronoun is not None or not _definite_person(m):
@@ -597,9 +608,7 @@ def _rank_descriptions(
         top = ranker.choose(list(options.values()))
         if top is None:
             continue
-        if roles is None:
-            roles = role_words(doc, people)
-        called = {w for source, bag in roles.get(id(top), []) if source != head.i for w in bag}
+        called = roles.called(top, head)
         mods = [c for c in head.children if c.dep_ in ("amod", "compound") and c.i < head.i]
         other_holder = {c.lower_ for c in mods} & _OTHER_HOLDER
         # a place or a nationality is said of the person ("Kentucky Sen. Ray Pell" is no Florida

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from indexer.evaluate import Referent, names_referent
+from indexer.evaluate import Referent, names_referent, names_someone
 from indexer.extract.engine import COMPONENT, parse_docs
 from indexer.extract.text import KEY as TEXT_KEY
 
@@ -31,7 +31,7 @@ def resolution_accuracy(nlp: Any, folder: str | Path, labels: Sequence[Referent]
         for x, speaker in zip(mine, component.probe(doc, [(x.start, x.end) for x in mine]), strict=True):
             name = speaker.name if speaker is not None else None
             is_right = names_referent(name, x)
-            if speaker is not None and _names_someone(name, text[x.start : x.end]):
+            if speaker is not None and names_someone(name, text[x.start : x.end]):
                 resolved += 1
                 resolved_right += is_right
             if not x.surname:
@@ -50,8 +50,3 @@ def resolution_accuracy(nlp: Any, folder: str | Path, labels: Sequence[Referent]
         "precision_of_resolved": round(resolved_right / resolved, 3) if resolved else 0.0,
         "misses": misses,
     }
-
-
-def _names_someone(name: str | None, mention: str) -> bool:
-    """A name beyond the mention's own words, as `indexer.evaluate` counts a resolved source."""
-    return bool(name) and str(name).lower() not in mention.lower()
