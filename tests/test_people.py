@@ -73,6 +73,17 @@ def test_a_title_sends_a_lone_surname_to_the_relative_of_its_gender(nlp: Any) ->
     assert _name_at(people, BOTH, "Kowalski", 3) == "Piotr Kowalski"  # "Mr. Kowalski"
 
 
+def test_a_titled_surname_two_people_bear_is_the_speaker_of_its_gender() -> None:
+    """Both "Kowalski"s are named in full; the quotes of "Mrs. Kowalski" are Anna's, of "Mr.
+    Kowalski" Piotr's (the speaker was looked up by the bare surname, which found Piotr first)."""
+    text = BOTH + '\n\n"The contract is sound," Mrs. Kowalski said. "So is the ferry," Mr. Kowalski said.'
+    result = next(iter(Extractor().extract([Article("kowalski", text)])))
+    names = {a.text.strip(" ,."): a.speaker.name for a in result.attributions}
+    assert names["We will see"] == "Anna Kowalski", names
+    assert names["The contract is sound"] == "Anna Kowalski", names
+    assert names["So is the ferry"] == "Piotr Kowalski", names
+
+
 # A woman named in full, and her pronoun; then her husband, known only as "Mr. Kowalski".
 HUSBAND = (
     "Anna Kowalski, a lawyer for the ferry company, said she expected the contract to run until 2030.\n\n"
@@ -412,3 +423,35 @@ def test_headline_and_byline_words_the_recognizer_joins_to_a_name_are_not_part_o
     assert any(e.text == tagged and e.label_ == "PERSON" for e in doc.ents), "the case this test is about"
     names = [p.name for p in collect_people(doc, find_credits(text)).people]
     assert tagged not in names and name in names, names
+
+
+def test_a_first_name_before_and_and_a_full_name_shares_its_surname() -> None:
+    """ "Peter and Anna Kowalski": "Mr. Kowalski" is Peter, not his wife (the only Kowalski named in
+    full); a surname before "and" ("Sanders and Anna Kowalski") is no first name."""
+    text = (
+        "The parents, Peter and Anna Kowalski, spoke at the harbor board on Monday.\n\n"
+        "Mr. Kowalski said the ferry had been their son's life. Ms. Kowalski said she was proud of him.\n\n"
+        "Tom Sanders opened the hearing. The vote was split between Sanders and Anna Kowalski."
+    )
+    result = next(iter(Extractor().extract([Article("parents", text)])))
+    names = {a.speaker.mention: a.speaker.name for a in result.attributions}
+    assert names["Mr. Kowalski"] == "Peter Kowalski", names
+    assert names["Ms. Kowalski"] == "Anna Kowalski", names
+    people = collect_people(load_pipeline()(text), find_credits(text))
+    assert "Sanders Kowalski" not in {p.name for p in people.people}
+
+
+def test_the_word_before_a_full_stop_is_no_title_of_the_name_after_it(nlp: Any) -> None:
+    """ "... if his wife becomes governor. Mr. Halvorsen said": "governor." ends the sentence before;
+    taken as a title it hid "Mr." and sent his quote to his wife."""
+    text = (
+        "Marta Halvorsen, the mayor, spoke first. Her husband, Erik Halvorsen, said little.\n\n"
+        "The ferry will keep running if his wife becomes governor. Mr. Halvorsen said on Monday that "
+        "he would leave the harbor board."
+    )
+    people = _people(nlp, text)
+    erik = next(p for p in people.people if p.name == "Erik Halvorsen")
+    assert erik.title == "Mr." and "Halvorsen" in erik.forms
+    result = next(iter(Extractor().extract([Article("halvorsen-2", text)])))
+    said = next(a for a in result.attributions if "leave the harbor board" in a.text)
+    assert said.speaker.name == "Erik Halvorsen", said.speaker

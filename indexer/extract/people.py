@@ -82,6 +82,20 @@ class People:
                 return p
         return None
 
+    def named(self, name: str, title: str | None, start: int, token: int) -> Person:
+        """The person a source mention names. A name two people bear ("Clinton" beside Bill and
+        Hillary Clinton) goes to the one the mention's words were given when the people were
+        collected, which read the title ("Mrs. Clinton"); a mention the recognizer missed goes to a
+        bearer of the title's gender; else the first the name finds, else a new person."""
+        for m in self.mentions:
+            if token >= 0 and m.token == token and (name in m.person.forms or name == m.person.name):
+                return m.person
+        found = self.find(name)
+        titled = _title_evidence(title)
+        if found is not None and titled is not None and _gender_of(found) not in (None, titled):
+            found = next((p for p in self._bearers(name) if _gender_of(p) == titled), found)
+        return found or self.add(name, title, start, True)
+
     def _by_first_name(self, name: str) -> Person | None:
         """A lone name that is the first word of one full name and no surname ("Bernie" after "Bernie
         Sanders", "Xi" after "Xi Jinping", whose family name comes first), and a full name whose
@@ -173,9 +187,15 @@ def collect_people(doc: Doc, credits: Credits) -> People:
         if ent.root.dep_ == "poss" and len(ent) == 1 and ent.root.tag_ == "NNP" and ent.text.isupper():
             continue
         ent = _without_headline_words(ent)
+        first = _first_name_sharing(ent)
+        if first is not None and not any(m.token == first.i for m in people.mentions):
+            name = f"{first.text} {ent[-1].text}"
+            people.add(name, None, first.idx, first.dep_ in ("nsubj", "nsubjpass"), first.i)
         title, name = split_title(ent, _with_left_titles(ent))
         if not name or not name[0].isupper():
             continue
+        if len(ent) == 1 and _shares_the_next_surname(ent[0]):
+            continue  # "Khizr" of "Khizr and Ghazala Khan": added with the surname, at the full name
         person = people.add(name, title, ent.start_char, ent.root.dep_ in ("nsubj", "nsubjpass"), ent.root.i)
         if ent.root.dep_ in ("nsubj", "nsubjpass"):
             _vote_gender(ent, person)
@@ -200,6 +220,37 @@ def collect_people(doc: Doc, credits: Credits) -> People:
                 person.gender = "m" if m > f else "f"
     people.mentions.sort(key=lambda m: m.start)
     return people
+
+
+def _first_name_sharing(ent: Span) -> Token | None:
+    """ "Khizr and Ghazala Khan", "Bill and Hillary Clinton": the lone first name before "and" and a
+    full name is a person of that surname (else "Mr. Khan" would have no one to be but his wife)."""
+    if len(ent) != 2 or ent.start < 2 or ent.doc[ent.start - 1].lower_ != "and":
+        return None
+    first = ent.doc[ent.start - 2]
+    return first if _shares_the_next_surname(first) else None
+
+
+def _shares_the_next_surname(tok: Token) -> bool:
+    doc = tok.doc
+    if tok.i + 3 >= len(doc) + 1 or tok.pos_ != "PROPN" or doc[tok.i + 1].lower_ != "and":
+        return False
+    given, surname = doc[tok.i + 2 : tok.i + 4] if tok.i + 3 < len(doc) else (None, None)
+    if given is None or surname is None or given.ent_type_ != "PERSON" or surname.ent_type_ != "PERSON":
+        return False
+    if surname.ent_iob_ == "B" or (surname.i + 1 < len(doc) and doc[surname.i + 1].ent_iob_ == "I"):
+        return False  # the full name is these two words
+    before = doc[tok.i - 1] if tok.i > 0 else None
+    if before is not None and before.pos_ == "PROPN" and before.lower_ not in lx.TITLE_WORDS:
+        return False  # "Anna Lee and Tom Brandt": a full name before "and"
+    if name_gender(f"{tok.text} {surname.text}") is None or name_gender(f"{given.text} x") is None:
+        return False
+    # "Sanders and Hillary Clinton": a word the article uses alone or last in a name is a surname
+    return not any(
+        t.text == tok.text and t.i != tok.i and (t.i + 1 == len(doc) or doc[t.i + 1].ent_iob_ != "I")
+        for t in doc
+        if t.ent_type_ == "PERSON"
+    )
 
 
 def _without_headline_words(ent: Span) -> Span:
@@ -326,6 +377,15 @@ def _vote_gender(ent: Span, person: Person) -> None:
 def _with_left_titles(ent: Span) -> Span:
     doc = ent.doc
     lo = ent.start
-    while lo > 0 and (doc[lo - 1].lower_ in lx.TITLE_WORDS or doc[lo - 1].text == "."):
+    while lo > 0 and (doc[lo - 1].lower_ in lx.TITLE_WORDS or _abbreviation_stop(doc, lo - 1)):
         lo -= 1
     return doc[lo : ent.end]
+
+
+def _abbreviation_stop(doc: Doc, i: int) -> bool:
+    """The full stop of a title the tokenizer split off ("Gov" "."), not the end of the sentence before
+    ("... became president. Mr. Clinton said": "president" is no title of Mr. Clinton's)."""
+    if doc[i].text != "." or i == 0:
+        return False
+    word = doc[i - 1]
+    return not word.whitespace_ and len(word.text) <= 4 and word.lower_ in lx.TITLE_WORDS
