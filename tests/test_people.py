@@ -455,3 +455,18 @@ def test_the_word_before_a_full_stop_is_no_title_of_the_name_after_it(nlp: Any) 
     result = next(iter(Extractor().extract([Article("halvorsen-2", text)])))
     said = next(a for a in result.attributions if "leave the harbor board" in a.text)
     assert said.speaker.name == "Erik Halvorsen", said.speaker
+
+
+def test_a_spaced_dash_parts_a_name_from_the_phrase_after_it(nlp: Any) -> None:
+    """The recognizer runs "Lena Abrams Holt - Ruiz's sister" into one name; the dash with spaces
+    around it parts two phrases, and her later quotes were all "Lena Abrams Holt - Ruiz"'s."""
+    text = (
+        "Lena Abrams Holt - Ruiz's sister - says the ferry will run.\n\n"
+        '"It is the only way to the mainland," Holt said on Monday.'
+    )
+    ent = next(e for e in nlp(text).ents if e.text.startswith("Lena"))
+    assert "-" in ent.text, "the case this test is about"
+    assert [p.name for p in _people(nlp, text).people] == ["Lena Abrams Holt"]
+    result = next(iter(Extractor().extract([Article("holt", text)])))
+    said = next(a for a in result.attributions if "only way" in a.text)
+    assert said.speaker.name == "Lena Abrams Holt", said.speaker

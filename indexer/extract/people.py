@@ -4,6 +4,7 @@ from titles, the first name or the pronouns that follow a mention."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -268,7 +269,22 @@ def _without_headline_words(ent: Span) -> Span:
             while len(ent) > 1 and ent[-1].is_punct:  # "Robert Barr - won"
                 ent = ent[:-1]
             break
-    return ent
+    return _longest_dashed_part(ent)
+
+
+def _longest_dashed_part(ent: Span) -> Span:
+    """ "Deborah Jordan Reynolds - Santilli's girlfriend": a dash with spaces around it parts two
+    phrases, not the words of one name; the name is the longer part (the first of two as long)."""
+    cuts = [
+        k
+        for k in range(1, len(ent) - 1)
+        if ent[k].text in ("-", "–", "—") and ent[k - 1].whitespace_ and ent[k].whitespace_
+    ]
+    if not cuts:
+        return ent
+    bounds = [0, *cuts, len(ent)]
+    parts = [ent[a + (a > 0) : b] for a, b in itertools.pairwise(bounds)]
+    return max((part for part in parts if len(part)), key=len, default=ent)
 
 
 def _headline_verb(tok: Token) -> bool:
