@@ -470,3 +470,22 @@ def test_a_spaced_dash_parts_a_name_from_the_phrase_after_it(nlp: Any) -> None:
     result = next(iter(Extractor().extract([Article("holt", text)])))
     said = next(a for a in result.attributions if "only way" in a.text)
     assert said.speaker.name == "Lena Abrams Holt", said.speaker
+
+
+def test_a_surname_of_several_words_joins_the_full_name_it_ends() -> None:
+    """ "de Vries" after "Anna de Vries", "Eskeland Moreau" before "Marta Eskeland Moreau": one person each
+    (a lone surname of one word always joined; one of two words made a person of its own)."""
+    assert _names("Anna de Vries", "De Vries", "de Vries") == ["Anna de Vries"] * 3
+    assert _names("Eskeland Moreau", "Marta Eskeland Moreau") == ["Marta Eskeland Moreau"] * 2
+    # a first and last name that a longer string ends is not taken for a surname
+    assert _names("Tom Brandt", "Certainly Tom Brandt") == ["Tom Brandt", "Certainly Tom Brandt"]
+
+
+def test_a_quote_of_a_surname_of_several_words_is_the_full_name_s() -> None:
+    text = (
+        "Mayor Anna de Vries opened the harbor hearing on Monday.\n\n"
+        '"The ferry will run," De Vries said after the vote.'
+    )
+    result = next(iter(Extractor().extract([Article("devries", text)])))
+    said = next(a for a in result.attributions if "ferry will run" in a.text)
+    assert said.speaker.name == "Anna de Vries", said.speaker

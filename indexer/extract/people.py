@@ -73,6 +73,8 @@ class People:
                 return p
             if len(pw) == 1 and pw[0] in words[1:]:
                 return p
+            if _surname_of(words, pw) or _surname_of(pw, words):
+                return p
             if (
                 len(words) > 1
                 and len(pw) > 1
@@ -138,6 +140,16 @@ class People:
         person.add(name, title, pos)
         self.mentions.append(PersonMention(pos, person, subject, token))
         return person
+
+
+def _surname_of(short: list[str], full: list[str]) -> bool:
+    """A surname of several words after a first name: "de Blasio" of "Bill de Blasio", "Wasserman
+    Schultz" of "Debbie Wasserman Schultz". Not a first and last name that a longer string ends
+    ("Donald Trump" of "Real Donald Trump", a handle read as words)."""
+    n = len(short)
+    if n < 2 or len(full) != n + 1 or [w.lower() for w in full[1:]] != [w.lower() for w in short]:
+        return False
+    return name_gender(" ".join(short)) is None and name_gender(" ".join(full)) is not None
 
 
 def _title_evidence(title: str | None) -> str | None:
@@ -278,7 +290,7 @@ def _longest_dashed_part(ent: Span) -> Span:
     cuts = [
         k
         for k in range(1, len(ent) - 1)
-        if ent[k].text in ("-", "–", "—") and ent[k - 1].whitespace_ and ent[k].whitespace_
+        if ent[k].text in ("-", "--", "–", "—") and ent[k - 1].whitespace_ and ent[k].whitespace_
     ]
     if not cuts:
         return ent
