@@ -489,3 +489,31 @@ def test_a_quote_of_a_surname_of_several_words_is_the_full_name_s() -> None:
     result = next(iter(Extractor().extract([Article("devries", text)])))
     said = next(a for a in result.attributions if "ferry will run" in a.text)
     assert said.speaker.name == "Anna de Vries", said.speaker
+
+
+def test_a_headline_name_that_runs_on_is_the_name_it_begins(nlp: Any) -> None:
+    """The recognizer ran "Tom Brandt Auctioning Off Ferry Used" together in a title-case headline
+    (the tagger read the verb as a name, so the headline rule could not cut it); with "Tom Brandt"
+    in the text they are one person, and his quotes are Tom Brandt's."""
+    text = (
+        "Tom Brandt Auctioning Off Ferry Used In Harbor Rescue.\n\n"
+        'Tom Brandt is selling the ferry he used in the rescue. "It is time," Brandt said.'
+    )
+    assert any(e.text.startswith("Tom Brandt Auctioning") for e in nlp(text).ents), "the case of this test"
+    assert [p.name for p in _people(nlp, text).people] == ["Tom Brandt"]
+    result = next(iter(Extractor().extract([Article("brandt-ferry", text)])))
+    assert {a.speaker.name for a in result.attributions} == {"Tom Brandt"}, result.attributions
+
+
+def test_a_suffix_after_a_headline_name_is_another_person() -> None:
+    from indexer.extract.people import _merge_headline_names
+
+    people = People()
+    people.add("Tom Brandt Jr.", None, 0, True)
+    people.add("Lena Holt Defends", None, 20, True)
+    people.add("Tom Brandt", None, 50, True)
+    people.add("Lena Holt", None, 70, True)
+    _merge_headline_names(people, 40)
+    assert [p.name for p in people.people] == ["Tom Brandt Jr.", "Tom Brandt", "Lena Holt"]
+    named = [m.person.name for m in people.mentions]
+    assert named == ["Tom Brandt Jr.", "Lena Holt", "Tom Brandt", "Lena Holt"]

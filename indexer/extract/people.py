@@ -14,6 +14,7 @@ from indexer.extract import lexicon as lx
 from indexer.extract.credits import Credits
 from indexer.extract.gender import name_gender, title_gender
 from indexer.extract.sources import split_title
+from indexer.extract.text import source_text
 
 _NAME_WORD = re.compile(r"[A-Z][\w.'’-]*")
 _ROLE_WORDS = lx.TITLE_WORDS | lx.PERSON_NOUNS | lx.GROUP_NOUNS  # "Spokeswoman Haley Morris"
@@ -85,13 +86,17 @@ class People:
                 return p
         return None
 
-    def named(self, name: str, title: str | None, start: int, token: int) -> Person:
-        """The person a source mention names. A name two people bear ("Clinton" beside Bill and
-        Hillary Clinton) goes to the one the mention's words were given when the people were
-        collected, which read the title ("Mrs. Clinton"); a mention the recognizer missed goes to a
-        bearer of the title's gender; else the first the name finds, else a new person."""
+    def named(self, name: str, title: str | None, span: tuple[int, int], token: int) -> Person:
+        """The person a source mention (`span`: its characters, `token`: its head) names. A name two
+        people bear ("Clinton" beside Bill and Hillary Clinton) goes to the one the mention's words
+        were given when the people were collected, which read the title ("Mrs. Clinton") and cut
+        headline words ("Ben Carson Slams"); a mention the recognizer missed goes to a bearer of the
+        title's gender; else the first the name finds, else a new person."""
+        start, end = span
         for m in self.mentions:
-            if token >= 0 and m.token == token and (name in m.person.forms or name == m.person.name):
+            if not (m.token == token >= 0 or start <= m.start < end):
+                continue
+            if name in m.person.forms or _within(m.person.name, name):
                 return m.person
         found = self.find(name)
         titled = _title_evidence(title)
@@ -140,6 +145,16 @@ class People:
         person.add(name, title, pos)
         self.mentions.append(PersonMention(pos, person, subject, token))
         return person
+
+
+def _within(name: str, mention: str) -> bool:
+    """The name is the mention, or begins or ends it: "George Zimmerman Auctioning Off" in a headline,
+    "Billionaire Donald Trump", "S.C. Rep. Jim Clyburn" (words the people's names were cut from)."""
+    words, said = name.split(), mention.split()
+    n = len(words)
+    if said and said[-1].lower() in lx.ORG_NOUNS:
+        return False  # "Hillary Clinton Campaign" is her campaign
+    return n <= len(said) and (said[:n] == words or said[-n:] == words)
 
 
 def _surname_of(short: list[str], full: list[str]) -> bool:
@@ -231,8 +246,46 @@ def collect_people(doc: Doc, credits: Credits) -> People:
             m, f = person.votes.count("m"), person.votes.count("f")
             if m != f:
                 person.gender = "m" if m > f else "f"
+    _merge_headline_names(people, source_text(doc).find("\n"))
     people.mentions.sort(key=lambda m: m.start)
     return people
+
+
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _merge_headline_names(people: People, headline_end: int) -> None:
+    """ "George Zimmerman Auctioning Off" in a title-case headline the headline rule could not cut
+    (the tagger read the verb as a name) and "George Zimmerman" in the text are one person: a name
+    first seen in the headline that begins with another full name and goes on is that name ("Donald
+    Trump Jr." is not Donald Trump)."""
+    if headline_end <= 0:
+        return
+    for long in list(people.people):
+        if long.first_seen >= headline_end:
+            continue
+        words = long.name.split()
+        short = next(
+            (
+                p
+                for p in people.people
+                if p is not long
+                and 2 <= len(p.name.split()) < len(words)
+                and words[: len(p.name.split())] == p.name.split()
+                and words[len(p.name.split())].lower() not in _NAME_SUFFIXES
+            ),
+            None,
+        )
+        if short is None:
+            continue
+        short.forms |= long.forms
+        short.votes += long.votes
+        short.first_seen = min(short.first_seen, long.first_seen)
+        short.gender = short.gender or long.gender
+        for m in people.mentions:
+            if m.person is long:
+                m.person = short
+        people.people.remove(long)
 
 
 def _first_name_sharing(ent: Span) -> Token | None:

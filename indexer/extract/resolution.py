@@ -119,7 +119,7 @@ def _resolve_one(
     elif mention.kind == "organization" and (named := _named_organization(doc, mention)) is not None:
         mention.name = named  # "the agency" after "the Lakeport Transit Authority"
     elif mention.kind == "person" and mention.name and _proper(mention.head):
-        res.person = people.named(mention.name, mention.title, mention.start, mention.head.i)
+        res.person = people.named(mention.name, mention.title, (mention.start, mention.end), mention.head.i)
         if mention.anonymity_reason:
             res.person.anonymity_reason = mention.anonymity_reason
     elif mention.kind in ("document", "unknown") and (owner := _statement_owner(mention.head)) is not None:
@@ -218,7 +218,7 @@ def _join(doc: Doc, res: Resolved, joint: list[Token], people: People) -> None:
             continue  # "Vice President and Managing Editor Bill Sammon": one person
         names.add(other.name)
         if other.kind == "person":
-            person = people.named(other.name, other.title, other.start, other.head.i)
+            person = people.named(other.name, other.title, (other.start, other.end), other.head.i)
             res.partners.append(person)
         else:
             res.partners.append(other.name)
@@ -333,7 +333,7 @@ def _resolve_pronoun(
             res.mention = _as_written(mention, antecedent)
             if antecedent.kind == "person" and antecedent.name:
                 res.person = people.named(
-                    antecedent.name, antecedent.title, antecedent.start, antecedent.head.i
+                    antecedent.name, antecedent.title, (antecedent.start, antecedent.end), antecedent.head.i
                 )
                 if antecedent.anonymity_reason:
                     res.person.anonymity_reason = antecedent.anonymity_reason
