@@ -510,10 +510,11 @@ def test_a_suffix_after_a_headline_name_is_another_person() -> None:
 
     people = People()
     people.add("Tom Brandt Jr.", None, 0, True)
-    people.add("Lena Holt Defends", None, 20, True)
+    people.add("Lena Holt Defends", None, 15, True)
+    people.add("Lena Holt Campaign", None, 30, True)  # her campaign, not her
     people.add("Tom Brandt", None, 50, True)
     people.add("Lena Holt", None, 70, True)
     _merge_headline_names(people, 40)
-    assert [p.name for p in people.people] == ["Tom Brandt Jr.", "Tom Brandt", "Lena Holt"]
+    assert [p.name for p in people.people] == ["Tom Brandt Jr.", "Lena Holt Campaign", "Tom Brandt", "Lena Holt"]
     named = [m.person.name for m in people.mentions]
-    assert named == ["Tom Brandt Jr.", "Lena Holt", "Tom Brandt", "Lena Holt"]
+    assert named == ["Tom Brandt Jr.", "Lena Holt", "Lena Holt Campaign", "Tom Brandt", "Lena Holt"]

@@ -265,6 +265,8 @@ def _merge_headline_names(people: People, headline_end: int) -> None:
         if long.first_seen >= headline_end:
             continue
         words = long.name.split()
+        if words[-1].lower() in lx.ORG_NOUNS:
+            continue  # "Hillary Clinton Campaign" is her campaign
         short = next(
             (
                 p
