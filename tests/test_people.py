@@ -515,6 +515,7 @@ def test_a_suffix_after_a_headline_name_is_another_person() -> None:
     people.add("Tom Brandt", None, 50, True)
     people.add("Lena Holt", None, 70, True)
     _merge_headline_names(people, 40)
-    assert [p.name for p in people.people] == ["Tom Brandt Jr.", "Lena Holt Campaign", "Tom Brandt", "Lena Holt"]
+    kept = [p.name for p in people.people]
+    assert kept == ["Tom Brandt Jr.", "Lena Holt Campaign", "Tom Brandt", "Lena Holt"]
     named = [m.person.name for m in people.mentions]
     assert named == ["Tom Brandt Jr.", "Lena Holt", "Lena Holt Campaign", "Tom Brandt", "Lena Holt"]
