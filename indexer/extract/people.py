@@ -94,9 +94,8 @@ class People:
         title's gender; else the first the name finds, else a new person."""
         start, end = span
         for m in self.mentions:
-            if not (m.token == token >= 0 or start <= m.start < end):
-                continue
-            if name in m.person.forms or _within(m.person.name, name):
+            inside = (token >= 0 and m.token == token) or start <= m.start < end
+            if inside and (name in m.person.forms or _within(m.person.name, name)):
                 return m.person
         found = self.find(name)
         titled = _title_evidence(title)
@@ -300,11 +299,13 @@ def _first_name_sharing(ent: Span) -> Token | None:
 
 
 def _shares_the_next_surname(tok: Token) -> bool:
+    """Whether `tok` is a lone first name before "and" and a first and last name ("Khizr" of "Khizr
+    and Ghazala Khan")."""
     doc = tok.doc
-    if tok.i + 3 >= len(doc) + 1 or tok.pos_ != "PROPN" or doc[tok.i + 1].lower_ != "and":
+    if tok.i + 3 >= len(doc) or tok.pos_ != "PROPN" or doc[tok.i + 1].lower_ != "and":
         return False
-    given, surname = doc[tok.i + 2 : tok.i + 4] if tok.i + 3 < len(doc) else (None, None)
-    if given is None or surname is None or given.ent_type_ != "PERSON" or surname.ent_type_ != "PERSON":
+    given, surname = doc[tok.i + 2], doc[tok.i + 3]
+    if given.ent_type_ != "PERSON" or surname.ent_type_ != "PERSON":
         return False
     if surname.ent_iob_ == "B" or (surname.i + 1 < len(doc) and doc[surname.i + 1].ent_iob_ == "I"):
         return False  # the full name is these two words
