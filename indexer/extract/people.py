@@ -23,7 +23,12 @@ _PERSONAL_TITLES = frozenset("mr mrs ms sen rep gov".split())
 
 def _looks_like_a_name(words: list[str]) -> bool:
     """Capitalised words, the last no organisation's ("Hillary Clinton Foundation")."""
-    return all(_NAME_WORD.fullmatch(w) for w in words) and words[-1].lower() not in lx.ORG_NOUNS
+    return all(_NAME_WORD.fullmatch(w) for w in words) and not _organisation_s(words)
+
+
+def _organisation_s(words: list[str]) -> bool:
+    """The words end in an organisation's word ("Hillary Clinton Foundation", "... Campaign")."""
+    return bool(words) and words[-1].lower() in lx.ORG_NOUNS
 
 
 @dataclass
@@ -151,7 +156,7 @@ def _within(name: str, mention: str) -> bool:
     "Billionaire Donald Trump", "S.C. Rep. Jim Clyburn" (words the people's names were cut from)."""
     words, said = name.split(), mention.split()
     n = len(words)
-    if said and said[-1].lower() in lx.ORG_NOUNS:
+    if _organisation_s(said):
         return False  # "Hillary Clinton Campaign" is her campaign
     return n <= len(said) and (said[:n] == words or said[-n:] == words)
 
@@ -264,7 +269,7 @@ def _merge_headline_names(people: People, headline_end: int) -> None:
         if long.first_seen >= headline_end:
             continue
         words = long.name.split()
-        if words[-1].lower() in lx.ORG_NOUNS:
+        if _organisation_s(words):
             continue  # "Hillary Clinton Campaign" is her campaign
         short = next(
             (
