@@ -336,6 +336,29 @@ def test_a_name_the_recognizer_calls_an_organisation_is_a_person_when_it_speaks(
     assert names == {"the plan would fail": "Maryam Violet", "It is a mistake": "Maryam Violet"}, names
 
 
+def test_a_name_the_recognizer_calls_a_title_is_a_person_when_the_article_names_them(nlp: Any) -> None:
+    """After a closing quote mark the small model often tags the speaker's surname as a work of art
+    ("“...,” Risch told"), which made the source a document named "Risch"."""
+    text = "Anna Risch spoke on Monday.\n\n“It’s doable,” Risch told The Spokesman-Review on Monday."
+    risch = next(t for t in nlp(text) if t.text == "Risch" and t.i > 3)
+    assert risch.ent_type_ == "WORK_OF_ART", "the case this test is about"
+    result = next(iter(Extractor().extract([Article("risch", text)])))
+    (quote,) = result.attributions
+    assert (quote.speaker.kind, quote.speaker.name) == ("person", "Anna Risch"), quote.speaker
+
+
+def test_a_title_with_an_article_stays_a_document(nlp: Any) -> None:
+    """ "the Common Core" is no person, even when the people collected hold such a name."""
+    from indexer.extract.resolution import _determiner_first
+    from indexer.extract.sources import classify
+
+    doc = nlp("Opposition to the Common Core grew, and the Common Core says little about it.")
+    head = next(t for t in doc if t.text == "Core" and t.i > 6)
+    assert _determiner_first(classify(head))
+    head = next(t for t in nlp("Risch said it was doable.") if t.text == "Risch")
+    assert not _determiner_first(classify(head))
+
+
 def test_a_surname_tagged_as_an_organisation_is_a_mention_for_the_pronoun_ranker(nlp: Any) -> None:
     from indexer.extract.base import Paragraphs
     from indexer.extract.pronouns import Context

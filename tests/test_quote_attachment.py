@@ -126,3 +126,25 @@ def test_any_verb_that_signs_a_line_of_dialogue_is_its_cue(
 def test_a_verb_after_a_title_in_quotes_is_no_cue(extractor: Extractor) -> None:
     found = _attributions(extractor, "Her film \u201cThe Harbor\u201d ended. Ortega smiled.")
     assert not [a for a in found if a.cue is not None and a.cue.text in ("ended", "smiled")]
+
+
+def test_a_quote_after_a_colon_is_the_lead_ins_not_a_participle_after_it(extractor: Extractor) -> None:
+    """ "Ruiz fired back: “...,” referencing the ruling": the participle after the quote has no subject
+    of its own; the clause the colon closes names the speaker. (Before, the quote went to the
+    participle, and its source was the participle's object or an earlier name.)"""
+    text = (
+        "When Reyes suggested that the county would sue the city over the deal, Ruiz fired back "
+        "forcefully: \u201cIf they sue us in a court in Salem, they are going to lose,\u201d referencing "
+        "the ruling."
+    )
+    (quote,) = [a for a in _attributions(extractor, text) if "going to lose" in a.text]
+    assert quote.speaker.name == "Ruiz", quote
+
+
+def test_a_cue_with_its_own_subject_after_a_colon_quote_keeps_it(extractor: Extractor) -> None:
+    text = (
+        "The mayor was far less cheerful: \u201cThe riders will hate this plan,\u201d she recalled "
+        "telling them. \u201cWe will have to convince them.\u201d"
+    )
+    (quote,) = [a for a in _attributions(extractor, text) if "hate this plan" in a.text]
+    assert quote.cue is not None and quote.cue.text in ("recalled", "telling"), quote.cue

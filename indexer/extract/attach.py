@@ -146,6 +146,8 @@ def _next_to_cue(st: _State, q: QuoteSpan) -> Candidate | None:
     cue = _nearby_cue(st.doc, q, st.orphans + st.with_content, st.paras)
     if cue is None:
         return None
+    if _led_in_by_colon(st, q, cue):
+        return None
     if cue.speaker is not None and _names_source(cue.speaker, q):
         return MERGED  # "“...,” wrote the authors of the “Growth Project,”": a title, part of the source
     sibling = st.by_cue.get(cue.cue_token.i) if cue.cue_token is not None else None
@@ -166,6 +168,19 @@ def _next_to_cue(st: _State, q: QuoteSpan) -> Candidate | None:
     st.orphans.remove(cue)
     st.result.append(cue)
     return cue
+
+
+def _led_in_by_colon(st: _State, q: QuoteSpan, cue: Candidate) -> bool:
+    """ "Ruiz fired back: “...,” referencing the ruling": the clause the colon closes introduces the
+    quote, not a participle after it. A cue after the quote whose subject follows the quote ("...:
+    “...,” she said", "“...?” a reporter was heard asking") keeps it."""
+    if cue.cue is None or cue.cue[0] < q.outer[1]:
+        return False
+    colon = _colon_subject(st.doc, q, st.inside)
+    if colon is None or colon[2] != "colon":
+        return False
+    speaker = cue.speaker
+    return speaker is None or speaker.idx < q.outer[0] or speaker.dep_ not in SUBJECT_DEPS
 
 
 def _labelled(st: _State, q: QuoteSpan) -> Candidate | None:
