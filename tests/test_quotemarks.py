@@ -152,3 +152,13 @@ def test_two_apostrophe_quote_keeps_apostrophes_inside() -> None:
 
 def test_text_without_marks_has_no_quotes() -> None:
     assert find_quotes("The council met on Tuesday and adjourned at nine.") == []
+
+
+def test_a_straight_mark_right_after_a_colon_opens_a_quote() -> None:
+    """Transcripts typed with no space after the speaker's colon."""
+    text = 'Rep. Ana Ruiz (D-Ore.):"Who told you that?"\n\nLena Holt:"We learned that from the board."'
+    assert quoted(text) == ["Who told you that?", "We learned that from the board."]
+
+
+def test_a_straight_mark_closing_a_quote_before_a_colon_is_no_opening() -> None:
+    assert quoted('The sign read "Closed:" and the pier stayed shut.') == ["Closed:"]

@@ -41,7 +41,7 @@ class QuoteSpan:
 def _is_opening_straight(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    if before.isspace() or before in "([{—–-/":
+    if before.isspace() or before in "([{—–-/:":  # Ruiz:"We ...: a colon opens a quote
         return not after.isspace()
     return False
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from indexer.evaluate import GoldRelation, load_gold
 from indexer.extract.engine import parse_docs
+from indexer.extract.glued import RULES as GLUED_RULES
 from indexer.extract.text import KEY as TEXT_KEY
 
 
@@ -32,7 +33,8 @@ def _cache_key(folder: Path, nlp: Any) -> str:
     for path in sorted((folder / "text").glob("*.txt")) + sorted((folder / "attributions").glob("*.ann")):
         h.update(f"{path.name}\x1f{path.stat().st_size}\x1f".encode())
     h.update(
-        f"{nlp.meta.get('name')}\x1f{nlp.meta.get('version')}\x1f{spacy.__version__}\x1f{nlp.pipe_names}".encode()
+        f"{nlp.meta.get('name')}\x1f{nlp.meta.get('version')}\x1f{spacy.__version__}\x1f{nlp.pipe_names}"
+        f"\x1f{GLUED_RULES}".encode()
     )
     return h.hexdigest()[:16]
 
