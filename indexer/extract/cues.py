@@ -68,8 +68,17 @@ _NOT_TRANSCRIPT = frozenset(
         "SOURCE",
         "SOURCES",
         "CREDIT",
+        # a headline's kicker, not a speaker ("Revealed: What the Videos Contain")
+        "REVEALED",
+        "BUSTED",
+        "BOMBSHELL",
+        "BOOM",
+        "WOW",
+        "LOOK",
+        "FLASHBACK",
+        "BYLINE",
     ]
-) | {"EDITOR'S NOTE", "READ MORE"}
+) | {"EDITOR'S NOTE", "READ MORE", "JUST IN"}
 
 
 _ANONYMITY_TERMS = re.compile(r"\b(?:name|surname|identity)s? (?:not )?be\b|\banonymity\b")

@@ -21,7 +21,7 @@ from indexer.extract.cues import CueLexicon
 from indexer.extract.features import Row
 from indexer.extract.people import People, Person, bare_name, collect_people
 from indexer.extract.pronouns import Context, PronounRanker, pronoun_candidates
-from indexer.extract.sources import Mention, classify, mention_tokens
+from indexer.extract.sources import Mention, classify, common_label, mention_tokens
 from indexer.extract.subjects import modal_name
 from indexer.extract.text import source_text
 from indexer.model import Speaker, speaker_id
@@ -87,6 +87,9 @@ def _resolve_one(
         if cand.speaker_span is not None:
             a, b = cand.speaker_span
             label = source_text(doc)[a:b]
+            word = doc.char_span(a, b, alignment_mode="expand")
+            if word is not None and (common := common_label(word)) is not None:
+                return Resolved(common)  # "Poll: Clinton leads", "Report: ...": no person
             # "LENA ABRAMS" reads "Lena Abrams"; "S.C." stays as written
             words = [w.capitalize() if w.isupper() and "." not in w else w for w in label.split()]
             titled = 0

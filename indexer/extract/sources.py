@@ -205,9 +205,13 @@ def classify(head: Token) -> Mention:
         return base
     lemma = head.lemma_.lower()
     ent = head.ent_type_
+    common = common_noun_capitalised(span)
+    if common is not None:  # "Poll: Clinton leads", "Aides said": a common noun put first in capitals
+        lemma = common
+    proper = head.pos_ == "PROPN" and common is None
     det = _determiner(head)
     appos = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-    titled = head.pos_ == "PROPN" and low in lx.TITLE_WORDS and not head.ent_type_
+    titled = proper and low in lx.TITLE_WORDS and not head.ent_type_
     if appos is None and titled and not any(c.dep_ == "det" for c in head.children):
         # "Fox News Vice President and Managing Editor Bill Sammon": two titles of one person, which
         # the parser reads as a list (not "the president and Sen. Ruiz": two people)
@@ -215,7 +219,7 @@ def classify(head: Token) -> Mention:
         appos = next((c for c in names if c.pos_ == "PROPN"), None)
     # a role, also one the tagger calls a name ("The firm's CEO, Ana Ruiz"), not a group ("The two
     # candidates, Ana Ruiz and Tom Brandt, said": both of them speak, not the first)
-    a_role = head.pos_ != "PROPN" or titled
+    a_role = not proper or titled
     if appos is not None and a_role and head.tag_ not in ("NNS", "NNPS"):
         named = classify(appos)  # "The union's chief negotiator, Priya Natarajan, warned"
         if named.kind == "person":
@@ -230,7 +234,7 @@ def classify(head: Token) -> Mention:
         base.anonymity_reason = anonymity_reason(head)
         base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
         return base
-    if head.pos_ == "PROPN" and ent not in ("ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"):
+    if proper and ent not in ("ORG", "NORP", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART"):
         title, name = split_title(span, span)
         base.kind, base.name, base.title = "person", name, title
         if name != span.text and name in span.text:
@@ -238,7 +242,7 @@ def classify(head: Token) -> Mention:
         base.anonymity_reason = anonymity_reason(head)
         base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
         return base
-    if head.pos_ == "PROPN" and ent in ("GPE", "LOC") and _has_who_clause(head):
+    if proper and ent in ("GPE", "LOC") and _has_who_clause(head):
         base.kind, base.name = "person", strip_determiner(span.text)
         base.anonymity_reason = anonymity_reason(head)
         base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
@@ -258,7 +262,9 @@ def classify(head: Token) -> Mention:
         base.anonymous = det != "the"
         return base
     if lemma in lx.PERSON_NOUNS or lemma in lx.GROUP_NOUNS or head.ent_type_ == "PERSON" or _agent_noun(head):
-        plural = head.tag_ in ("NNS", "NNPS") or lemma in lx.GROUP_NOUNS
+        plural = (
+            head.tag_ in ("NNS", "NNPS") or lemma in lx.GROUP_NOUNS or (common is not None and common != low)
+        )
         base.kind = "unnamed_group" if plural else "unnamed_person"
         base.name = strip_determiner(span.text)
         base.count = _count(head, det)
@@ -391,6 +397,44 @@ def _entities_within(span: Span) -> Iterator[Span]:
         if j <= span.end:
             yield Span(doc, i, j, label=doc[i].ent_type_)
         i = j
+
+
+_LISTED_NOUNS = lx.PERSON_NOUNS | lx.ORG_NOUNS | lx.DOCUMENT_NOUNS | lx.GROUP_NOUNS | lx.SPEECH_NOUNS
+
+
+def common_noun_capitalised(span: Span, nouns_too: bool = False) -> str | None:
+    """The lemma of a source that is one capitalised word the tagger calls a name (or, with
+    `nouns_too`, a noun) but the lexicon knows as a common noun: a headline's "Poll:", "Report:",
+    "Newspaper Says", or "Aides said" at a sentence's start. Not a word the recognizer calls a person
+    ("Page", "Price")."""
+    words = [t for t in span if not t.is_punct]
+    tags = ("PROPN", "NOUN") if nouns_too else ("PROPN",)
+    if len(words) != 1 or words[0].pos_ not in tags or words[0].ent_type_ == "PERSON":
+        return None
+    low = words[0].lower_
+    for form in (low, low[:-1] if low.endswith("s") else low):
+        if form in _LISTED_NOUNS:
+            return form
+    return None
+
+
+def common_label(span: Span) -> Mention | None:
+    """A label before a colon that is a common noun ("Poll: Clinton leads", "Report: ...",
+    "Aides: ..."): a document, an organisation or unnamed people, as the lexicon knows the word; no
+    person. Its words after the colon are no apposition of it."""
+    form = common_noun_capitalised(span, nouns_too=True)
+    if form is None:
+        return None
+    head = span.root
+    if form in lx.DOCUMENT_NOUNS or form in lx.SPEECH_NOUNS:
+        kind: SourceKind = "document"
+    elif form in lx.ORG_NOUNS:
+        kind = "organization"
+    else:
+        kind = "unnamed_group" if form in lx.GROUP_NOUNS or form != head.lower_ else "unnamed_person"
+    return Mention(
+        span.start_char, span.end_char, span.text, head, kind, kind.startswith("unnamed"), span.text
+    )
 
 
 def _person_entity(span: Span) -> Span | None:
