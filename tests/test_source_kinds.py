@@ -81,3 +81,25 @@ def test_a_capitalised_word_the_lexicon_knows_is_a_common_noun(
 def test_a_headline_kicker_is_no_speaker(extractor: Extractor, kicker: str) -> None:
     text = f"{kicker}: What The Harbor Videos Actually Contain Makes The Mayor Look Worse.\n\nIt was posted."
     assert not any(a.speaker.mention == kicker for a in _found(extractor, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Newsflare reported that the ferry deal had collapsed on Monday.",
+        '"The deal is off," Quayside reported on Monday.',
+    ],
+)
+def test_one_word_no_one_marks_as_a_person_is_no_person(extractor: Extractor, text: str) -> None:
+    """An outlet or a site the recognizer does not know ("according to Politico", "Mashable
+    reported"): no first name, title or pronoun goes with it, so it is kept as the source, of no
+    known kind, instead of a person."""
+    (report,) = _found(extractor, text)
+    assert report.speaker.kind == "unknown", report.speaker
+    assert report.speaker.name == report.speaker.mention
+
+
+def test_a_surname_the_article_gives_a_first_name_stays_a_person(extractor: Extractor) -> None:
+    text = '"It collapsed," Maddow said on her show. Rachel Maddow has covered the harbor for years.'
+    (quote,) = _found(extractor, text)
+    assert (quote.speaker.kind, quote.speaker.name) == ("person", "Rachel Maddow"), quote.speaker

@@ -19,6 +19,7 @@ from indexer.extract.base import SUBJECT_DEPS, Candidate, Paragraphs
 from indexer.extract.credits import Credits
 from indexer.extract.cues import CueLexicon
 from indexer.extract.features import Row
+from indexer.extract.gender import name_gender
 from indexer.extract.people import People, Person, bare_name, collect_people
 from indexer.extract.pronouns import Context, PronounRanker, pronoun_candidates
 from indexer.extract.sources import Mention, classify, common_label, mention_tokens
@@ -116,11 +117,37 @@ def _resolve_one(
         res.person = people.named(mention.name, mention.title, (mention.start, mention.end), mention.head.i)
         if mention.anonymity_reason:
             res.person.anonymity_reason = mention.anonymity_reason
+        if _nameless_word(mention, res.person):
+            res.person, mention.kind = None, "unknown"
     elif mention.kind in ("document", "unknown") and (owner := _statement_owner(mention.head)) is not None:
         # "His remarks suggest ...", "Hoff's letter says ...": the person whose words they are
         said = replace(cand, speaker=owner, speaker_span=None, carried_from=None)
         res.person = _resolve_one(doc, said, candidates, done, people, paras, ranker, context).person
     return res
+
+
+def _nameless_word(mention: Mention, person: Person) -> bool:
+    """ "according to Politico", "Twitter said it ...", "Xinhua wrote": one capitalised word that
+    neither the recognizer nor the article marks as a person: no first name, title or pronoun ever
+    goes with it, nor a fuller name. It is kept as the source, of no known kind."""
+    return (
+        len(person.name.split()) == 1
+        and person.gender is None
+        and not person.title
+        and not mention.title
+        and mention.head.ent_type_ != "PERSON"
+        and len(mention.name.split()) == 1  # type: ignore[union-attr]
+        and not _after_a_first_name(mention.head)
+    )
+
+
+def _after_a_first_name(word: Token) -> bool:
+    """Somewhere in the article the word follows a first name of clear gender ("Rachel Maddow"), though
+    the recognizer did not tag that name."""
+    return any(
+        t.text == word.text and t.i > 0 and name_gender(f"{t.doc[t.i - 1].text} {t.text}") is not None
+        for t in word.doc
+    )
 
 
 def _person_behind(mention: Mention, people: People) -> Person | None:
