@@ -23,8 +23,11 @@ _INFIXES = (
 
 
 def split_glued_quotes(nlp: Any) -> None:
-    """Add the two infix rules to the English defaults in the tokenizer of `nlp` (once)."""
-    finditer = getattr(nlp.tokenizer, "infix_finditer", None)
-    if finditer is not None and _INFIXES[0] in getattr(getattr(finditer, "__self__", None), "pattern", ""):
+    """Add the two infix rules to those the tokenizer of `nlp` has (its language's defaults when it
+    shows none); once."""
+    current = getattr(getattr(nlp.tokenizer, "infix_finditer", None), "__self__", None)
+    pattern = getattr(current, "pattern", None)
+    if isinstance(pattern, str) and _INFIXES[0] in pattern:
         return
-    nlp.tokenizer.infix_finditer = compile_infix_regex([*(nlp.Defaults.infixes or ()), *_INFIXES]).finditer
+    rules = [pattern] if isinstance(pattern, str) and pattern else list(nlp.Defaults.infixes or ())
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*rules, *_INFIXES]).finditer

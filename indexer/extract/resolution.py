@@ -136,7 +136,7 @@ def _nameless_word(mention: Mention, person: Person) -> bool:
         and not person.title
         and not mention.title
         and mention.head.ent_type_ != "PERSON"
-        and len(mention.name.split()) == 1  # type: ignore[union-attr]
+        and len((mention.name or "").split()) == 1
         and not _after_a_first_name(mention.head)
     )
 
