@@ -103,3 +103,28 @@ def test_a_surname_the_article_gives_a_first_name_stays_a_person(extractor: Extr
     text = '"It collapsed," Maddow said on her show. Rachel Maddow has covered the harbor for years.'
     (quote,) = _found(extractor, text)
     assert (quote.speaker.kind, quote.speaker.name) == ("person", "Rachel Maddow"), quote.speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        (
+            '"It is a mistake," stated Marta Vardanyan, an Armenian history faculty member at Salem College.',
+            "Marta Vardanyan",
+            "person",
+        ),
+        (
+            '"We will appeal," said Fox News, a broadcaster owned by a media group.',
+            "Fox News",
+            "organization",
+        ),
+    ],
+)
+def test_a_name_set_off_by_a_persons_role_is_a_person(
+    extractor: Extractor, text: str, name: str, kind: str
+) -> None:
+    """The recognizer called "Marta Vardanyan" a nationality or an organisation; a first name of clear
+    gender and a role only a person has ("a faculty member") say otherwise. A broadcaster is no
+    such role."""
+    (quote,) = _found(extractor, text)
+    assert (quote.speaker.name, quote.speaker.kind) == (name, kind), quote.speaker

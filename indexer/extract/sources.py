@@ -247,6 +247,10 @@ def classify(head: Token) -> Mention:
         base.anonymity_reason = anonymity_reason(head)
         base.anonymous = base.anonymity_reason is not None and _is_partial_name(base.name)
         return base
+    if proper and ent in ("ORG", "NORP", "GPE", "FAC") and _named_with_a_role(head, span):
+        base.kind, base.name = "person", span.text  # "Dana Kowal, a leader of ...": the recognizer's ORG
+        base.anonymity_reason = anonymity_reason(head)
+        return base
     if lemma in lx.DOCUMENT_NOUNS or ent in ("WORK_OF_ART", "LAW"):
         base.kind, base.name = "document", strip_determiner(span.text)
         return base
@@ -477,6 +481,23 @@ def _appositive_role(head: Token) -> str | None:
     """ "Ali Shamkhani, head of Iran's National Security Council": the role beside the name."""
     role = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
     return mention_tokens(role).text if role is not None else None
+
+
+def _named_with_a_role(head: Token, span: Span) -> bool:
+    """ "Lena Vartanian, a Ferrylink spokeswoman,", "Dana Kowal, a leader of ...": a first name of clear
+    gender and a surname, set off by a role that only a person has, though the recognizer called the
+    name an organisation or a nationality."""
+    words = [t for t in span if not t.is_punct]
+    if not 2 <= len(words) <= 3 or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+        return False
+    if name_gender(" ".join(t.text for t in words)) is None:
+        return False
+    return any(
+        c.dep_ == "appos"
+        and c.pos_ == "NOUN"
+        and c.lemma_.lower() in lx.PERSON_NOUNS  # not "a newspaper", "a broadcaster"
+        for c in head.children
+    )
 
 
 def _agent_noun(head: Token) -> bool:
