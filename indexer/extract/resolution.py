@@ -173,8 +173,7 @@ def _person_behind(mention: Mention, people: People) -> Person | None:
 
 def _determiner_first(mention: Mention) -> bool:
     """ "the Common Core": a title or a thing, not a person's name."""
-    first = mention.head.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    return first is not None and len(first) > 0 and first[0].dep_ == "det"
+    return any(c.dep_ == "det" for c in mention.head.children)
 
 
 # "he", "she", and "his" as a source ("his claim that ...", "his remarks suggest ...")
